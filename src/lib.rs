@@ -1,0 +1,17 @@
+//! The core of the `dms-taskflow` package: validates task-flow parameters, signs and builds
+//! DMS Enterprise RPC requests, and classifies responses. Nothing here knows about JS; the
+//! `wasm` module is the thin binding that converts JS values and calls the host's `fetch`.
+
+pub mod encode;
+pub mod error;
+pub mod json;
+pub mod operations;
+mod operations_table;
+pub mod params;
+pub mod request;
+pub mod response;
+pub mod sign;
+pub mod timestamp;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -1,0 +1,373 @@
+//! Checks operation parameters against the table and turns them into wire strings.
+//!
+//! Input values arrive already classified by the JS binding (`Value`), so everything here is
+//! plain Rust and tested natively. Every refusal names the field and what was expected.
+
+use crate::error::{concat, DmsError};
+use crate::operations::{Kind, Operation, Param};
+
+/// A JS value, as much of it as validation needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// A bigint, as its decimal text (`BigInt.prototype.toString()`).
+    BigInt(String),
+    String(String),
+    /// An array or object, serialized by `JSON.stringify`.
+    Json(String),
+    /// Anything else (symbol, function, unserializable object, string with lone surrogates),
+    /// described for the error message ("a symbol").
+    Unsupported(&'static str),
+}
+
+/// Which names the caller uses for parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// `dagInstanceId`: the client methods.
+    Camel,
+    /// `DagInstanceId`: `signRequest`, as the vendor documents the wire.
+    Wire,
+}
+
+impl Param {
+    pub fn name(&self, naming: Naming) -> &'static str {
+        match naming {
+            Naming::Camel => self.camel,
+            Naming::Wire => self.wire,
+        }
+    }
+}
+
+/// Longest value accepted for one parameter; far above any real task-flow parameter (SQL
+/// node content included), far below what would make a request a memory problem.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// Checks `input` against `op` and returns `(wire name, wire value)` pairs in table order.
+pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Result<Vec<(&'static str, String)>, DmsError> {
+    for (key, _) in input {
+        if !op.params.iter().any(|p| p.name(naming) == key) {
+            return Err(DmsError::invalid(concat(&[
+                "unknown parameter '",
+                &excerpt(key),
+                "' for ",
+                op.action,
+                "; allowed: ",
+                &allowed_names(op, naming),
+            ])));
+        }
+    }
+    let mut out = Vec::with_capacity(op.params.len());
+    for param in op.params {
+        let name = param.name(naming);
+        let value = input.iter().find(|(key, _)| key == name).map(|(_, value)| value);
+        match value {
+            None | Some(Value::Undefined) => {
+                if param.required {
+                    return Err(DmsError::missing(concat(&[name, " is required for ", op.action])));
+                }
+            }
+            Some(value) => out.push((param.wire, wire_value(param, name, value)?)),
+        }
+    }
+    Ok(out)
+}
+
+/// The allowed parameter names of `op`, for error messages.
+pub fn allowed_names(op: &Operation, naming: Naming) -> String {
+    let mut out = String::new();
+    for (index, param) in op.params.iter().enumerate() {
+        if index > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(param.name(naming));
+    }
+    out
+}
+
+fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsError> {
+    let expected = match param.kind {
+        Kind::Id => "an id: a non-negative integer up to 2^63-1, as a safe-integer number, a bigint or a decimal string",
+        Kind::Integer => "an integer within int64, as a safe-integer number, a bigint or a decimal string",
+        Kind::String => "a non-blank string",
+        Kind::Boolean => "a boolean",
+        Kind::Json => "an array or object (sent as a JSON string), or a JSON string",
+    };
+    let refuse = |why: &str| DmsError::invalid(concat(&[name, " must be ", expected, "; got ", why]));
+    if let Value::String(text) | Value::Json(text) | Value::BigInt(text) = value {
+        if text.len() > MAX_VALUE_BYTES {
+            return Err(refuse("a value longer than 1 MiB"));
+        }
+    }
+    match (param.kind, value) {
+        (Kind::Id | Kind::Integer, _) => {
+            let integer = integer_value(value).map_err(|why| refuse(&why))?;
+            if param.kind == Kind::Id && integer < 0 {
+                return Err(refuse("a negative number"));
+            }
+            Ok(decimal(integer))
+        }
+        (Kind::String, Value::String(text)) => {
+            if text.trim().is_empty() {
+                Err(refuse(if text.is_empty() { "an empty string" } else { "a blank string" }))
+            } else {
+                Ok(text.clone())
+            }
+        }
+        // A version or name that happens to be numeric is still meaningful as a string.
+        (Kind::String, Value::Number(_) | Value::BigInt(_)) => integer_value(value).map(decimal).map_err(|why| refuse(&why)),
+        (Kind::Boolean, Value::Bool(flag)) => Ok(if *flag { "true" } else { "false" }.into()),
+        (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(text.clone()),
+        (Kind::Json, Value::Json(text)) => Ok(text.clone()),
+        (Kind::Json, Value::String(text)) if !text.trim().is_empty() => Ok(text.clone()),
+        _ => Err(refuse(&describe(value))),
+    }
+}
+
+/// An int64 from a number (safe integers only), a bigint, or a decimal string.
+fn integer_value(value: &Value) -> Result<i64, String> {
+    match value {
+        Value::Number(number) => {
+            const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+            if number.is_nan() {
+                Err("NaN".into())
+            } else if number.is_infinite() {
+                Err("an infinite number".into())
+            } else if number.fract() != 0.0 {
+                Err("a number with a fraction".into())
+            } else if number.abs() > MAX_SAFE {
+                Err("a number beyond 2^53-1, which JS cannot hold exactly (pass a bigint or a decimal string)".into())
+            } else {
+                // Exact: a safe integer converts to i64 without rounding (-0 becomes 0).
+                Ok(*number as i64)
+            }
+        }
+        Value::BigInt(text) => parse_decimal(text).ok_or_else(|| "a bigint outside int64".into()),
+        Value::String(text) => parse_decimal(text).ok_or_else(|| {
+            if text.is_empty() {
+                "an empty string".into()
+            } else {
+                concat(&["the string \"", &excerpt(text), "\""])
+            }
+        }),
+        other => Err(describe(other)),
+    }
+}
+
+/// Parses `-?[0-9]+` into an i64; `None` for anything else (signs, spaces, exponents,
+/// fractions, overflow). Leading zeros are allowed and dropped.
+pub fn parse_decimal(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Accumulate negatively so i64::MIN parses too.
+    let mut value: i64 = 0;
+    for byte in digits.bytes() {
+        value = value.checked_mul(10)?.checked_sub(i64::from(byte - b'0'))?;
+    }
+    if negative {
+        Some(value)
+    } else {
+        value.checked_neg()
+    }
+}
+
+/// Decimal text of an integer, without `core::fmt`.
+pub fn decimal(value: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = value.unsigned_abs();
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(len + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    for &digit in digits.iter().take(len).rev() {
+        out.push(char::from(digit));
+    }
+    out
+}
+
+/// What a value is, for "got ..." in error messages.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Undefined => "undefined".into(),
+        Value::Null => "null".into(),
+        Value::Bool(true) => "true".into(),
+        Value::Bool(false) => "false".into(),
+        Value::Number(_) => "a number".into(),
+        Value::BigInt(_) => "a bigint".into(),
+        Value::String(text) if text.is_empty() => "an empty string".into(),
+        Value::String(text) => concat(&["the string \"", &excerpt(text), "\""]),
+        Value::Json(text) if text.starts_with('[') => "an array".into(),
+        Value::Json(_) => "an object".into(),
+        Value::Unsupported(what) => (*what).into(),
+    }
+}
+
+/// At most 40 characters of `text`, with control characters shown as `?`, for messages.
+pub fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::by_action;
+
+    fn stop() -> &'static Operation {
+        by_action("StopTaskFlowInstance").unwrap()
+    }
+
+    fn resume() -> &'static Operation {
+        by_action("ResumeTaskFlowInstance").unwrap()
+    }
+
+    fn input(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
+        pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect()
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    #[test]
+    fn accepts_numbers_bigints_and_strings_as_ids() {
+        let params = input(&[
+            ("dagId", Value::Number(7.0)),
+            ("dagInstanceId", Value::BigInt("9223372036854775807".into())),
+            ("tid", s("0003")),
+        ]);
+        assert_eq!(
+            validate(stop(), &params, Naming::Camel).unwrap(),
+            [("DagId", "7".into()), ("DagInstanceId", "9223372036854775807".into()), ("Tid", "3".into())]
+        );
+    }
+
+    #[test]
+    fn wire_names_for_sign_request() {
+        let params = input(&[("DagId", s("7")), ("DagInstanceId", s("47")), ("Tid", Value::Undefined)]);
+        assert_eq!(
+            validate(stop(), &params, Naming::Wire).unwrap(),
+            [("DagId", "7".into()), ("DagInstanceId", "47".into())]
+        );
+        let camel_in_wire_mode = input(&[("dagId", s("7")), ("DagInstanceId", s("47"))]);
+        let err = validate(stop(), &camel_in_wire_mode, Naming::Wire).unwrap_err();
+        assert_eq!(err.message, "unknown parameter 'dagId' for StopTaskFlowInstance; allowed: DagId, DagInstanceId, Tid");
+    }
+
+    #[test]
+    fn missing_required_parameters() {
+        let err = validate(stop(), &input(&[("dagId", s("1"))]), Naming::Camel).unwrap_err();
+        assert_eq!((err.code.as_str(), err.message.as_str()), ("MissingParameter", "dagInstanceId is required for StopTaskFlowInstance"));
+        assert_eq!(err.status, None);
+        let err = validate(resume(), &input(&[("dagId", s("1")), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+        assert_eq!(err.message, "dagVersion is required for ResumeTaskFlowInstance");
+        let err = validate(stop(), &input(&[("dagId", Value::Undefined), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+        assert_eq!(err.code, "MissingParameter");
+    }
+
+    #[test]
+    fn unknown_keys_list_the_allowed_ones() {
+        let err = validate(stop(), &input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("DagID", s("3"))]), Naming::Camel).unwrap_err();
+        assert_eq!(err.code, "InvalidParameter");
+        assert_eq!(err.message, "unknown parameter 'DagID' for StopTaskFlowInstance; allowed: dagId, dagInstanceId, tid");
+    }
+
+    #[test]
+    fn refuses_bad_ids_naming_the_field() {
+        let cases: &[(Value, &str)] = &[
+            (Value::Number(1.5), "a number with a fraction"),
+            (Value::Number(f64::NAN), "NaN"),
+            (Value::Number(f64::INFINITY), "an infinite number"),
+            (Value::Number(-1.0), "a negative number"),
+            (Value::Number(9_007_199_254_740_992.0), "beyond 2^53-1"),
+            (Value::Number(1e21), "beyond 2^53-1"),
+            (Value::BigInt("9223372036854775808".into()), "a bigint outside int64"),
+            (Value::BigInt("-1".into()), "a negative number"),
+            (s("9223372036854775808"), "the string \"9223372036854775808\""),
+            (s("12abc"), "the string \"12abc\""),
+            (s(" 12"), "the string \" 12\""),
+            (s("+12"), "the string \"+12\""),
+            (s("1e3"), "the string \"1e3\""),
+            (s("1.0"), "the string \"1.0\""),
+            (s("-"), "the string \"-\""),
+            (s(""), "an empty string"),
+            (s("-5"), "a negative number"),
+            (Value::Null, "null"),
+            (Value::Bool(true), "true"),
+            (Value::Json("{}".into()), "an object"),
+            (Value::Json("[1]".into()), "an array"),
+            (Value::Unsupported("a symbol"), "a symbol"),
+        ];
+        for (value, why) in cases {
+            let err = validate(stop(), &input(&[("dagId", value.clone()), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+            assert_eq!(err.code, "InvalidParameter", "{value:?}");
+            assert!(err.message.starts_with("dagId must be an id"), "{}", err.message);
+            assert!(err.message.contains(why), "{value:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn strings_must_not_be_blank() {
+        for (value, why) in [(s(""), "an empty string"), (s(" \t"), "a blank string"), (Value::Null, "null"), (Value::Number(1.5), "a fraction")] {
+            let params = input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("dagVersion", value)]);
+            let err = validate(resume(), &params, Naming::Camel).unwrap_err();
+            assert!(err.message.starts_with("dagVersion must be a non-blank string; got "), "{}", err.message);
+            assert!(err.message.contains(why), "{}", err.message);
+        }
+        let params = input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("dagVersion", Value::Number(3.0))]);
+        assert_eq!(validate(resume(), &params, Naming::Camel).unwrap()[2], ("DagVersion", "3".into()));
+    }
+
+    #[test]
+    fn booleans_and_json_parameters() {
+        let backfill = by_action("BackFill").unwrap();
+        let params = input(&[("dagId", s("1")), ("asc", Value::Bool(false)), ("startNodeIds", Value::Json("[1,2]".into()))]);
+        let wire = validate(backfill, &params, Naming::Camel).unwrap();
+        assert!(wire.contains(&("Asc", "false".into())));
+        assert!(wire.contains(&("StartNodeIds", "[1,2]".into())));
+        let params = input(&[("dagId", s("1")), ("asc", Value::Number(1.0))]);
+        assert!(validate(backfill, &params, Naming::Camel).unwrap_err().message.starts_with("asc must be a boolean; got a number"));
+    }
+
+    #[test]
+    fn very_long_values_are_refused() {
+        let long = "1".repeat(MAX_VALUE_BYTES + 1);
+        let err = validate(stop(), &input(&[("dagId", s(&long)), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+        assert!(err.message.ends_with("got a value longer than 1 MiB"));
+        let err = validate(stop(), &input(&[("dagId", s(&"9".repeat(100))), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+        assert!(err.message.contains('…'), "{}", err.message);
+    }
+
+    #[test]
+    fn decimal_round_trips() {
+        for value in [0, 1, -1, 9, 10, 4096, i64::MAX, i64::MIN, 9_007_199_254_740_993] {
+            assert_eq!(decimal(value), value.to_string());
+            assert_eq!(parse_decimal(&value.to_string()), Some(value));
+        }
+        assert_eq!(parse_decimal("-0"), Some(0));
+        assert_eq!(parse_decimal("00042"), Some(42));
+        assert_eq!(parse_decimal("-9223372036854775809"), None);
+        assert_eq!(parse_decimal("١٢"), None);
+    }
+}
