@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there:
+# the wasm32 target, wasm-bindgen-cli at exactly the wasm-bindgen crate's version,
+# and the npm dev dependencies (wasm-opt from binaryen, TypeScript).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI must equal the crate (Cargo.toml pins it with `=`).
+want=$(cargo pkgid --quiet wasm-bindgen 2>/dev/null | sed 's/.*[@#]//')
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  echo "setup: installing wasm-bindgen-cli $want (was: ${have:-none}); this takes several minutes"
+  # Not --locked: a locked dependency of the CLI is missing from the registry mirror here.
+  cargo install wasm-bindgen-cli --version "=$want"
+fi
+
+# npm ci when node_modules is missing or older than the lock file.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm dev dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

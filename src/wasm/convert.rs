@@ -1,0 +1,143 @@
+//! JS values in (as `params::Value`), results and `DmsError`s out.
+
+use std::cell::RefCell;
+
+use crate::error::{concat, DmsError};
+use crate::params::Value;
+use js_sys::{Array, Function, JsString, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    // `js_sys::Object::keys` does not catch; a Proxy's `ownKeys` trap may throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+thread_local! {
+    /// Builds a JS `DmsError` from its fields; registered once by the JS entry point, which
+    /// owns the class so that `instanceof DmsError` works for users.
+    static ERROR_FACTORY: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package's entry point with `(init) => new DmsError(init)`.
+#[wasm_bindgen(js_name = __setErrorFactory)]
+pub fn set_error_factory(factory: Function) {
+    ERROR_FACTORY.with(|slot| *slot.borrow_mut() = Some(factory));
+}
+
+/// The own enumerable string-keyed properties of an options or parameters object.
+/// `undefined` is an empty object; anything that is not a plain object is refused.
+pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, Value)>, DmsError> {
+    let mut out = Vec::new();
+    for (key, item) in raw_entries(value, what)? {
+        out.push((key, to_value(&item)));
+    }
+    Ok(out)
+}
+
+/// Like `entries`, keeping the JS values (for options such as `fetch`).
+pub fn raw_entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, DmsError> {
+    if value.is_undefined() {
+        return Ok(Vec::new());
+    }
+    if !value.is_object() || Array::is_array(value) {
+        let got = if Array::is_array(value) { "an array".into() } else { describe_js(value) };
+        return Err(DmsError::invalid(concat(&[what, " must be an object; got ", &got])));
+    }
+    let keys = object_keys(value).map_err(|_| DmsError::invalid(concat(&[what, " could not be read (listing its keys threw)"])))?;
+    let mut out = Vec::with_capacity(keys.length() as usize);
+    for key in keys.iter() {
+        let name = key.as_string().unwrap_or_default();
+        let item = Reflect::get(value, &key).map_err(|_| DmsError::invalid(concat(&[what, ".", &name, " could not be read (its getter threw)"])))?;
+        out.push((name, item));
+    }
+    Ok(out)
+}
+
+/// Classifies a JS value for validation.
+pub fn to_value(value: &JsValue) -> Value {
+    if value.is_undefined() {
+        Value::Undefined
+    } else if value.is_null() {
+        Value::Null
+    } else if let Some(flag) = value.as_bool() {
+        Value::Bool(flag)
+    } else if let Some(number) = value.as_f64() {
+        Value::Number(number)
+    } else if let Some(text) = value.dyn_ref::<JsString>() {
+        // Converting a lone surrogate to UTF-8 would silently change the value.
+        if text.is_valid_utf16() {
+            Value::String(String::from(text))
+        } else {
+            Value::Unsupported("a string with a lone surrogate (not valid UTF-16)")
+        }
+    } else if value.is_bigint() {
+        match value.unchecked_ref::<js_sys::BigInt>().to_string(10) {
+            Ok(text) => Value::BigInt(String::from(text)),
+            Err(_) => Value::Unsupported("a bigint"),
+        }
+    } else if value.is_symbol() {
+        Value::Unsupported("a symbol")
+    } else if value.is_function() {
+        Value::Unsupported("a function")
+    } else {
+        match js_sys::JSON::stringify(value).ok().and_then(|text| text.as_string()) {
+            Some(text) if text.starts_with('[') || text.starts_with('{') => Value::Json(text),
+            Some(_) => Value::Unsupported("an object"),
+            None => Value::Unsupported("an object that JSON.stringify cannot serialize"),
+        }
+    }
+}
+
+/// What a JS value is, for messages (never its content: it may be a secret).
+pub fn describe_js(value: &JsValue) -> String {
+    crate::params::describe(&match to_value(value) {
+        Value::String(text) if !text.is_empty() => Value::Unsupported("a string"),
+        other => other,
+    })
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Defining a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A plain JS object from `(key, value)` pairs.
+pub fn object(pairs: &[(&str, JsValue)]) -> Object {
+    let out = Object::new();
+    for (key, value) in pairs {
+        set(&out, key, value);
+    }
+    out
+}
+
+/// The JS `DmsError` for `error`, with the original JS error as `cause` when there is one.
+pub fn to_js_error(error: DmsError, cause: Option<JsValue>) -> JsValue {
+    let init = object(&[
+        ("code", JsValue::from_str(&error.code)),
+        ("message", JsValue::from_str(&error.message)),
+        ("retryable", JsValue::from_bool(error.retryable)),
+    ]);
+    if let Some(status) = error.status {
+        set(&init, "status", &JsValue::from_f64(f64::from(status)));
+    }
+    for (key, value) in [("requestId", &error.request_id), ("hostId", &error.host_id), ("recommend", &error.recommend)] {
+        if let Some(value) = value {
+            set(&init, key, &JsValue::from_str(value));
+        }
+    }
+    if let Some(cause) = cause {
+        set(&init, "cause", &cause);
+    }
+    let factory = ERROR_FACTORY.with(|slot| slot.borrow().clone());
+    if let Some(made) = factory.and_then(|factory| factory.call1(&JsValue::UNDEFINED, &init).ok()) {
+        return made;
+    }
+    // Loaded without the package's entry point: a plain Error with the same fields.
+    let fallback = js_sys::Error::new(&error.message);
+    fallback.set_name("DmsError");
+    let _ = Object::assign(&fallback, &init);
+    fallback.into()
+}

@@ -1,0 +1,96 @@
+//! Sends a signed request with the host's `fetch` and reads the answer.
+
+use crate::error::{codes, concat, DmsError};
+use crate::request::SignedRequest;
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::convert::object;
+
+/// A failure with the JS error that caused it, kept as the `DmsError`'s `cause`.
+pub struct Failure {
+    pub error: DmsError,
+    pub cause: Option<JsValue>,
+}
+
+impl From<DmsError> for Failure {
+    fn from(error: DmsError) -> Self {
+        Failure { error, cause: None }
+    }
+}
+
+/// The fetch to use: the client's own, or `globalThis.fetch` looked up at call time (so a
+/// polyfill installed after the package loaded is still found). `globalThis`, not
+/// `window`: the same code runs in Node, workers and browsers.
+fn fetch_function(custom: Option<&Function>) -> Result<Function, DmsError> {
+    if let Some(fetch) = custom {
+        return Ok(fetch.clone());
+    }
+    Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))
+        .ok()
+        .and_then(|value| value.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into())
+        })
+}
+
+/// Sends `request` and returns the HTTP status and body text.
+pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> Result<(u16, String), Failure> {
+    let fetch = fetch_function(custom_fetch)?;
+    // Only method, headers and body: `mode`, `cache` and `credentials` stay the runtime's
+    // defaults, and the single content-type keeps a browser call free of preflight.
+    let headers = object(&[("content-type", JsValue::from_str(request.content_type))]);
+    let init = object(&[
+        ("method", JsValue::from_str(request.method)),
+        ("headers", headers.into()),
+        ("body", JsValue::from_str(&request.body)),
+    ]);
+    // `this` is globalThis: browsers throw "Illegal invocation" for a detached `fetch`.
+    let returned = fetch
+        .call2(&js_sys::global(), &JsValue::from_str(&request.url), &init)
+        .map_err(|cause| network_failure(&request.url, cause))?;
+    let response = JsFuture::from(Promise::resolve(&returned))
+        .await
+        .map_err(|cause| network_failure(&request.url, cause))?;
+
+    let status = Reflect::get(&response, &JsValue::from_str("status")).ok().and_then(|s| s.as_f64());
+    let status = match status {
+        Some(s) if (100.0..=599.0).contains(&s) && s.fract() == 0.0 => s as u16,
+        _ => {
+            return Err(DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into()).into())
+        }
+    };
+    let body = read_text(&response).await.map_err(|cause| Failure {
+        error: DmsError {
+            status: Some(status),
+            retryable: true,
+            ..DmsError::client(codes::NETWORK_ERROR, concat(&["reading the response body from ", &request.url, " failed: ", &error_text(&cause)]))
+        },
+        cause: Some(cause),
+    })?;
+    Ok((status, body))
+}
+
+async fn read_text(response: &JsValue) -> Result<String, JsValue> {
+    let text: Function = Reflect::get(response, &JsValue::from_str("text"))?.dyn_into()?;
+    let value = JsFuture::from(Promise::resolve(&text.call0(response)?)).await?;
+    value.as_string().ok_or_else(|| JsValue::from_str("text() did not give a string"))
+}
+
+fn network_failure(url: &str, cause: JsValue) -> Failure {
+    let mut error = DmsError::client(codes::NETWORK_ERROR, concat(&["request to ", url, " failed: ", &error_text(&cause)]));
+    error.retryable = true;
+    Failure { error, cause: Some(cause) }
+}
+
+/// `message` of a JS error, with Node's `cause.code` (ECONNREFUSED, ...) when present.
+fn error_text(error: &JsValue) -> String {
+    let field = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
+    let mut text = field(error, "message").or_else(|| error.as_string()).unwrap_or_else(|| "unknown error".into());
+    if let Some(code) = Reflect::get(error, &JsValue::from_str("cause")).ok().and_then(|cause| field(&cause, "code")) {
+        text = concat(&[&text, " (", &code, ")"]);
+    }
+    text.chars().take(300).collect()
+}
