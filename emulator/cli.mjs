@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Runs the DMS emulator from the command line:
+//   node emulator/cli.mjs [--port N] [--seed file.json] [--cors] [--path-prefix /x]
+
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SEED, startEmulator } from './index.mjs';
+
+const USAGE = `Usage: node emulator/cli.mjs [options]
+
+A local DMS Enterprise API emulator (task-flow operations), on 127.0.0.1.
+
+Options:
+  --port N             port to listen on (default 0: any free port)
+  --seed FILE          JSON file { "instances": [{ "dagId", "dagInstanceId",
+                       "status", "dagVersion" }] } (default: the built-in seed)
+  --cors               answer CORS preflights and allow any origin
+  --path-prefix /x     serve the API at /x (a same-origin proxy path) instead of /
+  --lenient-params     accept parameters that the operation does not define
+  --quiet              do not log each request
+  -h, --help           show this help
+
+Ids in a seed file should be JSON strings: numbers beyond 2^53 lose precision.
+Stop with Ctrl-C (SIGINT) or SIGTERM.`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const options = { port: 0, seedFile: null, cors: false, pathPrefix: '', strictParams: true, quiet: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const next = inline ?? argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--port': {
+        const text = value();
+        if (!/^[0-9]+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port: not a port number: ${text}`);
+        options.port = Number(text);
+        break;
+      }
+      case '--seed':
+        options.seedFile = value();
+        break;
+      case '--cors':
+        options.cors = true;
+        break;
+      case '--path-prefix':
+        options.pathPrefix = value();
+        break;
+      case '--lenient-params':
+        options.strictParams = false;
+        break;
+      case '--quiet':
+        options.quiet = true;
+        break;
+      case '-h':
+      case '--help':
+        options.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option: ${arg}`);
+    }
+  }
+  return options;
+}
+
+async function main() {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`dms emulator: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let seed = DEFAULT_SEED;
+  if (options.seedFile) {
+    try {
+      seed = JSON.parse(readFileSync(options.seedFile, 'utf8'));
+    } catch (error) {
+      console.error(`dms emulator: cannot read seed ${options.seedFile}: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      port: options.port,
+      seed,
+      cors: options.cors,
+      pathPrefix: options.pathPrefix,
+      strictParams: options.strictParams,
+      log: options.quiet ? null : (line) => console.log(`${new Date().toISOString()} ${line}`),
+    });
+  } catch (error) {
+    console.error(`dms emulator: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+
+  console.log(`DMS emulator listening on ${emulator.url}`);
+  console.log('Accounts (test-only credentials):');
+  for (const account of emulator.accounts) {
+    const sts = account.securityToken ? `  securityToken ${account.securityToken}` : '';
+    console.log(`  ${account.accessKeyId}  secret ${account.accessKeySecret}${sts}`);
+  }
+  console.log('Task-flow instances (dagId / dagInstanceId: status, dagVersion):');
+  for (const instance of emulator.listInstances()) {
+    console.log(`  ${instance.dagId} / ${instance.dagInstanceId}: ${instance.status}, ${instance.dagVersion}`);
+  }
+
+  const stop = (signal) => {
+    console.log(`DMS emulator stopping (${signal})`);
+    emulator.close().then(() => {
+      process.exitCode = 0;
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+await main();

@@ -1,0 +1,397 @@
+// A local DMS Enterprise API gateway for tests and demos: it checks requests the
+// way the real gateway does (see checks.mjs), keeps task-flow instances in
+// memory (see state.mjs) and answers in the real response shapes.
+//
+// Binds to 127.0.0.1 only. Node built-ins only.
+
+import http from 'node:http';
+import { GatewayError, NonceStore, checkMethod, checkPath, runGatewayChecks } from './checks.mjs';
+import { FormError, parseUrlEncoded, splitRequestTarget } from './form.mjs';
+import { loadOperations } from './operations.mjs';
+import { businessBody, gatewayErrorBody, newRequestId, toJson } from './responses.mjs';
+import { DEFAULT_SEED, TaskFlowState } from './state.mjs';
+
+export { DEFAULT_SEED };
+
+/** Test-only credentials: a long-term key and an STS key with its token. */
+export const DEFAULT_ACCOUNTS = Object.freeze([
+  Object.freeze({ accessKeyId: 'LTAI5tEmulatorKeyId01', accessKeySecret: 'emulator-secret-01' }),
+  Object.freeze({
+    accessKeyId: 'STS.EmulatorTempKeyId',
+    accessKeySecret: 'emulator-sts-secret',
+    securityToken: 'emulator-sts-token',
+  }),
+]);
+
+const HOST = '127.0.0.1';
+const JSON_TYPE = 'application/json;charset=utf-8';
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+// An oversized body is read and thrown away, so the connection stays usable and
+// the client reliably sees the 413; past this much the connection is dropped.
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+function normalizePrefix(prefix) {
+  if (prefix === undefined || prefix === null || prefix === '') return '';
+  if (typeof prefix !== 'string' || !prefix.startsWith('/') || /[?#\s]/.test(prefix)) {
+    throw new TypeError(`pathPrefix must be a path such as '/api/dms', not ${JSON.stringify(prefix)}`);
+  }
+  return prefix.replace(/\/+$/, ''); // '/api/dms/' and '/' are '/api/dms' and ''
+}
+
+function normalizeAccounts(accounts) {
+  if (!Array.isArray(accounts) || accounts.length === 0) throw new TypeError('accounts must be a non-empty array');
+  const seen = new Set();
+  return Object.freeze(
+    accounts.map((account, index) => {
+      const { accessKeyId, accessKeySecret, securityToken } = account ?? {};
+      if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeySecret !== 'string') {
+        throw new TypeError(`accounts[${index}] needs a non-empty accessKeyId and an accessKeySecret string`);
+      }
+      if (securityToken !== undefined && (typeof securityToken !== 'string' || securityToken === '')) {
+        throw new TypeError(`accounts[${index}].securityToken must be a non-empty string when given`);
+      }
+      if (seen.has(accessKeyId)) throw new TypeError(`accounts: ${accessKeyId} is listed twice`);
+      seen.add(accessKeyId);
+      const copy = { accessKeyId, accessKeySecret };
+      if (securityToken !== undefined) copy.securityToken = securityToken;
+      return Object.freeze(copy);
+    }),
+  );
+}
+
+/**
+ * Reads the request body. Resolves { body: Buffer } or { tooLarge: true,
+ * abandon } (abandon: the rest was not read, the connection must close) or
+ * { aborted: true } when the client went away.
+ */
+function readBody(req, maxBytes) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (result) => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+      }
+    };
+    if (Number(req.headers['content-length']) > DRAIN_LIMIT_BYTES) {
+      settle({ tooLarge: true, abandon: true });
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
+      if (size > DRAIN_LIMIT_BYTES) {
+        req.pause();
+        settle({ tooLarge: true, abandon: true });
+      }
+    });
+    req.on('end', () => settle(size > maxBytes ? { tooLarge: true, abandon: false } : { body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ aborted: true }));
+    req.on('close', () => settle({ aborted: true }));
+  });
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * Step 2: the request's parameters, as a plain object of decoded strings. GET
+ * reads the query string; POST merges the query string with the form body, the
+ * body winning.
+ */
+function collectParams(method, headers, query, read, maxBytes) {
+  if (read.tooLarge) {
+    throw new GatewayError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`);
+  }
+  if (read.aborted) throw new GatewayError(400, 'IncompleteRequest', 'The request body was not received completely.');
+  const decode = (input, where) => {
+    try {
+      return parseUrlEncoded(input, where);
+    } catch (error) {
+      if (error instanceof FormError) throw new GatewayError(400, error.code, `The request could not be decoded: ${error.message}.`);
+      throw error;
+    }
+  };
+  const params = decode(query, 'query string');
+  if (method === 'POST' && read.body.length > 0) {
+    const mediaType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (mediaType !== FORM_TYPE) {
+      // The real gateway would ignore such a body; a client that sends one
+      // most likely meant its parameters to be read, so say so.
+      throw new GatewayError(
+        400,
+        'InvalidParameter.ContentType',
+        `A POST body must be ${FORM_TYPE}, not ${JSON.stringify(mediaType || '(no Content-Type)')}.`,
+      );
+    }
+    for (const [name, value] of decode(read.body, 'request body')) params.set(name, value);
+  }
+  return Object.fromEntries(params);
+}
+
+// Header values a preflight may echo back: header names, commas and spaces.
+const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~, -]*$/;
+
+export async function startEmulator(options = {}) {
+  const {
+    port = 0,
+    host = HOST,
+    accounts = DEFAULT_ACCOUNTS,
+    seed = DEFAULT_SEED,
+    pathPrefix = '',
+    cors = false,
+    clock = Date.now,
+    log = null,
+    strictParams = true,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  } = options;
+  if (host !== HOST) throw new TypeError(`the emulator binds to ${HOST} only, not ${host}`);
+  if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
+  const prefix = normalizePrefix(pathPrefix);
+  const accountList = normalizeAccounts(accounts);
+  const accountsById = new Map(accountList.map((account) => [account.accessKeyId, account]));
+  const operations = loadOperations();
+  const state = new TaskFlowState(seed);
+  const nonces = new NonceStore();
+  const requests = [];
+  const queuedFailures = []; // { response, remaining } from failNext, answered first
+  const writeLog = typeof log === 'function' ? log : () => {};
+
+  // The server's idea of "now": drives the Date header and the timestamp and
+  // nonce windows, so tests can skew it. A broken clock falls back to real time.
+  const now = () => {
+    try {
+      const value = Number(clock());
+      return Number.isFinite(value) ? value : Date.now();
+    } catch {
+      return Date.now();
+    }
+  };
+
+  function send(res, record, status, bodyText, extraHeaders = {}) {
+    record.status = status;
+    if (res.headersSent || res.destroyed) return;
+    res.statusCode = status;
+    res.setHeader('Date', new Date(now()).toUTCString());
+    res.setHeader('Content-Type', JSON_TYPE);
+    if (cors) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      // Date is not readable cross-origin unless exposed, and a browser client
+      // needs it to correct its clock after InvalidTimeStamp.Expired.
+      res.setHeader('Access-Control-Expose-Headers', 'Date, x-acs-request-id');
+    }
+    for (const [name, value] of Object.entries(extraHeaders)) {
+      if (name.toLowerCase() !== 'content-length') res.setHeader(name, value);
+    }
+    res.setHeader('Content-Length', Buffer.byteLength(bodyText));
+    res.end(bodyText);
+    const outcome = record.code ?? record.errorCode ?? (record.success === true ? 'Success' : '');
+    writeLog(`${record.method} ${record.path} ${record.action ?? '-'} -> ${status} ${outcome}`.trimEnd());
+  }
+
+  function sendGatewayError(res, record, error) {
+    const requestId = newRequestId();
+    record.code = error.code;
+    send(res, record, error.status, toJson(gatewayErrorBody(requestId, error.code, error.message)), {
+      'x-acs-request-id': requestId,
+    });
+  }
+
+  function sendQueuedFailure(res, record, failure) {
+    const { status = 500, body = '', headers = {} } = failure.response;
+    const text = typeof body === 'string' ? body : toJson(body);
+    let parsed = typeof body === 'string' ? undefined : body;
+    if (parsed === undefined) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined; // not JSON: nothing to record beyond the status
+      }
+    }
+    if (parsed && typeof parsed === 'object') {
+      record.code = typeof parsed.Code === 'string' ? parsed.Code : null;
+      record.errorCode = typeof parsed.ErrorCode === 'string' && parsed.ErrorCode !== '' ? parsed.ErrorCode : null;
+      record.success = typeof parsed.Success === 'boolean' ? parsed.Success : null;
+    }
+    send(res, record, status, text, headers);
+  }
+
+  function answerPreflight(req, res, record) {
+    const requested = String(req.headers['access-control-request-headers'] ?? '');
+    record.status = 204;
+    res.writeHead(204, {
+      Date: new Date(now()).toUTCString(),
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': requested && HEADER_LIST.test(requested) ? requested : 'Content-Type',
+      'Access-Control-Max-Age': '600',
+      'Content-Length': '0',
+    });
+    res.end();
+    writeLog(`OPTIONS ${record.path} (CORS preflight) -> 204`);
+  }
+
+  async function handle(req, res) {
+    const { path, query } = splitRequestTarget(req.url);
+    const record = {
+      method: req.method,
+      path,
+      action: null,
+      params: {},
+      accessKeyId: null,
+      nonce: null,
+      status: null,
+      code: null,
+      errorCode: null,
+      success: null,
+    };
+    requests.push(record);
+    try {
+      // A preflight is the browser's, not the client's: it never uses up a failNext.
+      if (cors && req.method === 'OPTIONS') {
+        answerPreflight(req, res, record);
+        return;
+      }
+      const read = await readBody(req, maxBodyBytes);
+      if (read.abandon) res.setHeader('Connection', 'close');
+
+      // Parameters are decoded before anything else so that every record,
+      // failNext answers included, shows what the client sent.
+      let params = null;
+      let paramError = null;
+      try {
+        params = collectParams(req.method, req.headers, query, read, maxBodyBytes);
+        record.params = params;
+        record.action = params.Action ?? null;
+        record.accessKeyId = params.AccessKeyId ?? null;
+        record.nonce = params.SignatureNonce ?? null;
+      } catch (error) {
+        paramError = error;
+      }
+
+      if (queuedFailures.length > 0) {
+        const failure = queuedFailures[0];
+        if (--failure.remaining <= 0) queuedFailures.shift();
+        sendQueuedFailure(res, record, failure);
+        return;
+      }
+
+      checkMethod(req.method);
+      checkPath(path, prefix);
+      if (paramError) throw paramError;
+      const { op } = runGatewayChecks({
+        method: req.method,
+        params,
+        nowMs: now(),
+        accounts: accountsById,
+        nonces,
+        operations,
+        strictParams,
+      });
+      const result = state.handle(op.action, params);
+      record.success = result.success;
+      record.errorCode = result.success ? null : result.errorCode;
+      const requestId = newRequestId();
+      send(res, record, 200, toJson(businessBody(requestId, result)), { 'x-acs-request-id': requestId });
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        sendGatewayError(res, record, error);
+      } else {
+        writeLog(`emulator bug while handling ${req.method} ${path}: ${error?.stack ?? error}`);
+        sendGatewayError(res, record, new GatewayError(500, 'InternalError', 'The DMS emulator failed on this request; see its log.'));
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      // handle() catches everything itself; this is the last line of defence.
+      writeLog(`emulator bug: ${error?.stack ?? error}`);
+      if (!res.headersSent) res.destroy();
+    });
+  });
+
+  // Malformed HTTP never reaches handle(): answer it in the gateway's shape too.
+  server.on('clientError', (error, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = toJson(
+      gatewayErrorBody(newRequestId(), tooLarge ? 'RequestHeaderFieldsTooLarge' : 'BadRequest', `Malformed HTTP request (${error.code ?? 'unknown'}).`),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nDate: ${new Date(now()).toUTCString()}\r\n` +
+        `Content-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const actualPort = server.address().port;
+  let closing = null;
+
+  return {
+    url: `http://${HOST}:${actualPort}${prefix}`,
+    port: actualPort,
+    accounts: accountList,
+    /** One record per HTTP request received, in order of arrival. */
+    get requests() {
+      return requests;
+    },
+    get requestCount() {
+      return requests.length;
+    },
+    resetRequests() {
+      requests.length = 0;
+    },
+    getInstance(dagId, dagInstanceId) {
+      return state.get(dagId, dagInstanceId);
+    },
+    addInstance(instance) {
+      return state.add(instance);
+    },
+    setInstanceStatus(dagId, dagInstanceId, status) {
+      return state.setStatus(dagId, dagInstanceId, status);
+    },
+    /** Every instance, in insertion order (an addition to the fixed interface, used by the CLI). */
+    listInstances() {
+      return state.list();
+    },
+    /**
+     * The next `times` requests get `response` ({ status, body, headers })
+     * verbatim, before any check. A string body is sent as is; anything else as
+     * JSON. Content-Type defaults to JSON; headers override it and Date.
+     */
+    failNext(response, times = 1) {
+      if (response === null || typeof response !== 'object') throw new TypeError('failNext needs { status, body, headers }');
+      const status = response.status ?? 500;
+      if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`failNext: bad status ${status}`);
+      if (!Number.isInteger(times) || times < 1) throw new RangeError(`failNext: times must be a positive integer, not ${times}`);
+      // Refuse bad headers now rather than fail later inside a request.
+      for (const [name, value] of Object.entries(response.headers ?? {})) {
+        http.validateHeaderName(name);
+        http.validateHeaderValue(name, value);
+      }
+      queuedFailures.push({ response: { ...response, status }, remaining: times });
+    },
+    close() {
+      closing ??= new Promise((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would otherwise hold close() (and the process) open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
