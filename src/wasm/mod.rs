@@ -5,6 +5,9 @@
 //! imported with `catch`; nothing here unwraps; no `RefCell` borrow is held across an
 //! `await`, so any number of calls may be in flight on one client.
 
-mod api;
-mod convert;
+pub(crate) mod api;
+pub(crate) mod convert;
 mod fetch;
+
+#[cfg(test)]
+mod tests;
