@@ -1,0 +1,36 @@
+// Compiled with `tsc --strict --noEmit` by js-tests/types.test.mjs: the whole public API
+// as a user writes it. Lines marked @ts-expect-error must stay errors.
+import { DmsClient, DmsError, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance } from 'dms-taskflow';
+import type { OperationResult, SignedRequest } from 'dms-taskflow';
+
+async function main(): Promise<void> {
+  const client = new DmsClient({ accessKeyId: 'id', accessKeySecret: 'secret', endpoint: 'http://127.0.0.1:1' });
+  const stopped: OperationResult = await client.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2n, tid: '3' });
+  const requestId: string = stopped.requestId;
+  await client.resumeTaskFlowInstance({ dagId: '1', dagInstanceId: 2, dagVersion: '3' });
+  await stopTaskFlowInstance({ accessKeyId: 'id', accessKeySecret: 's', dagId: 1, dagInstanceId: 2 });
+  await resumeTaskFlowInstance({ accessKeyId: 'id', accessKeySecret: 's', dagId: 1, dagInstanceId: 2, dagVersion: '3' });
+  const request: SignedRequest = signRequest({ accessKeyId: 'id', accessKeySecret: 's' }, 'StopTaskFlowInstance', { DagId: '7', DagInstanceId: '47' }, { nonce: 'n' });
+  const body: string = request.body;
+
+  // @ts-expect-error dagVersion is required for resume
+  await client.resumeTaskFlowInstance({ dagId: 1, dagInstanceId: 2 });
+  // @ts-expect-error unknown parameter
+  await client.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2, dagID: 3 });
+  // @ts-expect-error wire names for signRequest
+  signRequest({}, 'StopTaskFlowInstance', { dagId: 1, dagInstanceId: 2 });
+  // @ts-expect-error unknown action
+  signRequest({}, 'DescribeRegions', {});
+
+  try {
+    await client.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2 });
+  } catch (error) {
+    if (error instanceof DmsError) {
+      const code: string = error.code;
+      const status: number | undefined = error.status;
+      const retryable: boolean = error.retryable;
+      console.log(code, status, retryable, error.requestId, requestId, body);
+    }
+  }
+}
+void main;
