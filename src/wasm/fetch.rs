@@ -89,8 +89,13 @@ fn network_failure(url: &str, cause: JsValue) -> Failure {
 fn error_text(error: &JsValue) -> String {
     let field = |target: &JsValue, name: &str| Reflect::get(target, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
     let mut text = field(error, "message").or_else(|| error.as_string()).unwrap_or_else(|| "unknown error".into());
-    if let Some(code) = Reflect::get(error, &JsValue::from_str("cause")).ok().and_then(|cause| field(&cause, "code")) {
-        text = concat(&[&text, " (", &code, ")"]);
+    // Node's fetch says only "fetch failed"; the reason is in `cause` (ECONNREFUSED, bad port).
+    if let Some(cause) = Reflect::get(error, &JsValue::from_str("cause")).ok().filter(|c| c.is_object()) {
+        if let Some(code) = field(&cause, "code") {
+            text = concat(&[&text, " (", &code, ")"]);
+        } else if let Some(message) = field(&cause, "message") {
+            text = concat(&[&text, ": ", &message]);
+        }
     }
     text.chars().take(300).collect()
 }
