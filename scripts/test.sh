@@ -17,7 +17,7 @@ echo "== cargo test (native core)"
 cargo test --quiet
 
 echo "== cargo test --target wasm32-unknown-unknown (bindings, in Node)"
-cargo test --quiet --target wasm32-unknown-unknown
+cargo test --target wasm32-unknown-unknown
 
 echo "== release build"
 node scripts/build.mjs --if-needed

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{describe_js, entries, object, raw_entries, to_js_error, to_value};
-use super::fetch::{send, Failure};
+use super::fetch::{send, Body, Failure};
 
 #[wasm_bindgen]
 extern "C" {
@@ -208,8 +208,14 @@ fn execute(client: Rc<Client>, op: &'static Operation, wire: Vec<(&'static str, 
 
 async fn send_operation(client: &Client, op: &Operation, wire: &[(&'static str, String)]) -> Result<Success, Failure> {
     let request = client.config.sign(op.action, wire, &now(), &new_nonce()?)?;
-    let (status, body) = send(client.fetch.as_ref(), &request).await?;
-    Ok(response::parse(status, &body, &client.config.sensitive())?)
+    let sensitive = client.config.sensitive();
+    match send(client.fetch.as_ref(), &request).await? {
+        (status, Body::Text(body)) => Ok(response::parse(status, &body, &sensitive)?),
+        (status, Body::TooLarge { length, head }) => {
+            let why = concat(&["the body is too large (", &crate::params::decimal(i64::from(length)), " characters)"]);
+            Err(response::invalid_response(status, &why, &head, &sensitive).into())
+        }
+    }
 }
 
 /// `{ requestId, success: true }`: what Stop and Resume answer.

@@ -3,7 +3,11 @@
 use std::cell::RefCell;
 
 use crate::error::{concat, DmsError};
-use crate::params::Value;
+use crate::params::{Value, MAX_VALUE_BYTES};
+
+/// More keys than any operation and its options have, by far; refusing early keeps a
+/// hostile object from making the module copy millions of names.
+const MAX_KEYS: u32 = 256;
 use js_sys::{Array, Function, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,6 +51,9 @@ pub fn raw_entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>
         return Err(DmsError::invalid(concat(&[what, " must be an object; got ", &got])));
     }
     let keys = object_keys(value).map_err(|_| DmsError::invalid(concat(&[what, " could not be read (listing its keys threw)"])))?;
+    if keys.length() > MAX_KEYS {
+        return Err(DmsError::invalid(concat(&[what, " has too many keys (more than 256)"])));
+    }
     let mut out = Vec::with_capacity(keys.length() as usize);
     for key in keys.iter() {
         let name = key.as_string().unwrap_or_default();
@@ -67,8 +74,11 @@ pub fn to_value(value: &JsValue) -> Value {
     } else if let Some(number) = value.as_f64() {
         Value::Number(number)
     } else if let Some(text) = value.dyn_ref::<JsString>() {
+        // Checked before copying into wasm memory: a huge string must not grow the heap.
+        if text.length() as usize > MAX_VALUE_BYTES {
+            Value::Unsupported("a value longer than 1 MiB")
         // Converting a lone surrogate to UTF-8 would silently change the value.
-        if text.is_valid_utf16() {
+        } else if text.is_valid_utf16() {
             Value::String(String::from(text))
         } else {
             Value::Unsupported("a string with a lone surrogate (not valid UTF-16)")
@@ -83,10 +93,11 @@ pub fn to_value(value: &JsValue) -> Value {
     } else if value.is_function() {
         Value::Unsupported("a function")
     } else {
-        match js_sys::JSON::stringify(value).ok().and_then(|text| text.as_string()) {
+        let json = js_sys::JSON::stringify(value).ok().filter(|text| text.length() as usize <= MAX_VALUE_BYTES);
+        match json.and_then(|text| text.as_string()) {
             Some(text) if text.starts_with('[') || text.starts_with('{') => Value::Json(text),
             Some(_) => Value::Unsupported("an object"),
-            None => Value::Unsupported("an object that JSON.stringify cannot serialize"),
+            None => Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"),
         }
     }
 }

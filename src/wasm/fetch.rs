@@ -2,7 +2,7 @@
 
 use crate::error::{codes, concat, DmsError};
 use crate::request::SignedRequest;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -37,7 +37,7 @@ fn fetch_function(custom: Option<&Function>) -> Result<Function, DmsError> {
 }
 
 /// Sends `request` and returns the HTTP status and body text.
-pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> Result<(u16, String), Failure> {
+pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> Result<(u16, Body), Failure> {
     let fetch = fetch_function(custom_fetch)?;
     // Only method, headers and body: `mode`, `cache` and `credentials` stay the runtime's
     // defaults, and the single content-type keeps a browser call free of preflight.
@@ -73,10 +73,25 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> R
     Ok((status, body))
 }
 
-async fn read_text(response: &JsValue) -> Result<String, JsValue> {
+/// Bodies longer than this (in UTF-16 units) are not copied into wasm memory whole: no DMS
+/// task-flow answer comes close, and a runaway proxy must not grow the wasm heap for good.
+const MAX_BODY_CHARS: u32 = 8 << 20;
+
+async fn read_text(response: &JsValue) -> Result<Body, JsValue> {
     let text: Function = Reflect::get(response, &JsValue::from_str("text"))?.dyn_into()?;
     let value = JsFuture::from(Promise::resolve(&text.call0(response)?)).await?;
-    value.as_string().ok_or_else(|| JsValue::from_str("text() did not give a string"))
+    let text: JsString = value.dyn_into().map_err(|_| JsValue::from_str("text() did not give a string"))?;
+    if text.length() > MAX_BODY_CHARS {
+        Ok(Body::TooLarge { length: text.length(), head: String::from(text.slice(0, 4096)) })
+    } else {
+        Ok(Body::Text(String::from(text)))
+    }
+}
+
+/// A response body, or the start of one too large to read.
+pub enum Body {
+    Text(String),
+    TooLarge { length: u32, head: String },
 }
 
 fn network_failure(url: &str, cause: JsValue) -> Failure {

@@ -62,7 +62,7 @@ fn js_values_are_classified() {
     assert_eq!(to_value(&js("return Symbol('x')")), Value::Unsupported("a symbol"));
     assert_eq!(to_value(&js("return () => 1")), Value::Unsupported("a function"));
     assert_eq!(to_value(&js("return [1, 2]")), Value::Json("[1,2]".into()));
-    assert_eq!(to_value(&js("const o = {}; o.self = o; return o")), Value::Unsupported("an object that JSON.stringify cannot serialize"));
+    assert_eq!(to_value(&js("const o = {}; o.self = o; return o")), Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"));
     assert_eq!(to_value(&JsValue::NULL), Value::Null);
     assert_eq!(to_value(&JsValue::UNDEFINED), Value::Undefined);
     assert_eq!(to_value(&JsValue::TRUE), Value::Bool(true));
@@ -167,4 +167,23 @@ fn sign_request_throws_dms_error() {
         .err()
         .unwrap();
     assert_eq!(get(&error, "message").as_string().as_deref(), Some("action must be a task-flow action such as StopTaskFlowInstance; got a number"));
+}
+
+#[wasm_bindgen_test]
+async fn huge_inputs_are_refused_before_they_are_copied() {
+    register_error_class();
+    let fetch = js("globalThis.__calls = []; return async (url, init) => { globalThis.__calls.push(1); return { status: 502, text: async () => '<html>' + 'x'.repeat(9 << 20) } }");
+    let client = client(&fetch);
+    let error = settle(client.stop_task_flow_instance(js("return { dagId: '1'.repeat(2 << 20), dagInstanceId: 1 }"))).await.unwrap_err();
+    assert!(get(&error, "message").as_string().unwrap().ends_with("got a value longer than 1 MiB"));
+    let many = js("const o = { dagId: 1, dagInstanceId: 2 }; for (let i = 0; i < 300; i++) o['k' + i] = i; return o");
+    let error = settle(client.stop_task_flow_instance(many)).await.unwrap_err();
+    assert_eq!(get(&error, "message").as_string().as_deref(), Some("params has too many keys (more than 256)"));
+    assert_eq!(calls(), 0);
+    let error = settle(client.stop_task_flow_instance(js("return { dagId: 1, dagInstanceId: 2 }"))).await.unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("InvalidResponse"));
+    assert_eq!(get(&error, "status").as_f64(), Some(502.0));
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(message.starts_with("unexpected response (HTTP 502): the body is too large (9437190 characters); it begins: <html>xxx"), "{message}");
+    assert!(message.chars().count() < 250);
 }
