@@ -6,16 +6,12 @@
 
 const wasm = require('../pkg/node/dms_taskflow.js');
 const { DmsError } = require('./dms-error.cjs');
+const { defineDmsClient } = require('./client.cjs');
 
 wasm.__setErrorFactory((init) => new DmsError(init));
 
-// util.inspect shows the endpoint and whether credentials are set, never the credentials.
-wasm.DmsClient.prototype[Symbol.for('nodejs.util.inspect.custom')] = function inspect() {
-  return this.toString();
-};
-
 module.exports = {
-  DmsClient: wasm.DmsClient,
+  DmsClient: defineDmsClient(wasm, DmsError),
   DmsError,
   stopTaskFlowInstance: wasm.stopTaskFlowInstance,
   resumeTaskFlowInstance: wasm.resumeTaskFlowInstance,

@@ -30,7 +30,11 @@ pub fn parse(status: u16, body: &str, sensitive: &[&str]) -> Result<Success, Dms
     if ok_status {
         match parsed.get("Success").and_then(Json::as_bool) {
             Some(true) => {
-                return Ok(Success { request_id: request_id.unwrap_or_default(), body: parsed });
+                return match request_id {
+                    Some(request_id) => Ok(Success { request_id, body: parsed }),
+                    // Every DMS answer has one; without it this is not DMS answering.
+                    None => Err(invalid_response(status, "the body has no RequestId", body, sensitive)),
+                };
             }
             Some(false) => {
                 // A business failure: HTTP 200, `Success: false`. Never retried.
@@ -53,9 +57,16 @@ pub fn parse(status: u16, body: &str, sensitive: &[&str]) -> Result<Success, Dms
         }
     }
 
-    match text_field("Code").filter(|c| !c.is_empty()) {
+    // Gateway errors use Code/Message; a business-shaped body (ErrorCode/ErrorMessage) can
+    // also come with an error status.
+    let code = text_field("Code").filter(|c| !c.is_empty());
+    let (code, message_field) = match code {
+        Some(code) => (Some(code), "Message"),
+        None => (text_field("ErrorCode").filter(|c| !c.is_empty()), "ErrorMessage"),
+    };
+    match code {
         Some(code) => {
-            let message = text_field("Message").unwrap_or_default();
+            let message = text_field(message_field).unwrap_or_default();
             Err(DmsError {
                 message: clean_message(&code, &message, sensitive),
                 retryable: is_retryable(&code, status),
@@ -66,7 +77,7 @@ pub fn parse(status: u16, body: &str, sensitive: &[&str]) -> Result<Success, Dms
                 recommend: text_field("Recommend"),
             })
         }
-        None => Err(invalid_response(status, "the error body has no Code field", body, sensitive)),
+        None => Err(invalid_response(status, "the error body has no Code or ErrorCode field", body, sensitive)),
     }
 }
 
@@ -249,7 +260,16 @@ mod tests {
         let err = parse(200, r#"[1,2]"#, KEYS).unwrap_err();
         assert_eq!(err.code, "InvalidResponse");
         let err = parse(400, r#"{"Message":"no code"}"#, KEYS).unwrap_err();
-        assert!(err.message.contains("no Code field"));
+        assert!(err.message.contains("no Code or ErrorCode field"));
+        let err = parse(200, r#"{"Success":true}"#, KEYS).unwrap_err();
+        assert_eq!(err.message, "unexpected response (HTTP 200): the body has no RequestId; it begins: {\"Success\":true}");
+    }
+
+    #[test]
+    fn business_shaped_body_with_an_error_status() {
+        let err = parse(400, r#"{"RequestId":"R9","Success":false,"ErrorCode":"InvalidParameter","ErrorMessage":"bad DagId"}"#, KEYS).unwrap_err();
+        assert_eq!((err.code.as_str(), err.message.as_str(), err.status, err.request_id.as_deref()), ("InvalidParameter", "bad DagId", Some(400), Some("R9")));
+        assert!(!err.retryable);
     }
 
     #[test]

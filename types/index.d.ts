@@ -91,8 +91,6 @@ export class DmsClient {
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
   toJSON(): { endpoint: string; hasCredentials: boolean };
-  /** Releases the wasm memory now instead of at garbage collection. */
-  free(): void;
 }
 
 /** Client options and operation parameters in one object. */

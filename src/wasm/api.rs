@@ -24,7 +24,11 @@ extern "C" {
 
 /// A configured client. Its state is immutable and shared by `Rc`, so calls never borrow
 /// the client across an `await` and any number may be in flight at once.
-#[wasm_bindgen]
+///
+/// Exported as `WasmClient` and wrapped by the JS `DmsClient` (js/client.cjs), which holds
+/// it in a private field: a method called on a wrong `this` or after `free()` would make
+/// wasm-bindgen throw through wasm frames, and users can reach neither.
+#[wasm_bindgen(js_name = WasmClient)]
 pub struct DmsClient {
     inner: Rc<Client>,
 }
@@ -34,7 +38,7 @@ struct Client {
     fetch: Option<Function>,
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = WasmClient)]
 impl DmsClient {
     /// Throws a `DmsError` (InvalidParameter) for malformed options. Missing credentials are
     /// reported by each call instead, as `MissingCredentials`.

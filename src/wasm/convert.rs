@@ -14,9 +14,13 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
-    // `js_sys::Object::keys` does not catch; a Proxy's `ownKeys` trap may throw.
+    // The js-sys versions of these do not catch, and both throw for a revoked Proxy or a
+    // throwing trap. An exception that crosses wasm frames uncaught leaks wasm stack, so
+    // every import that sees user values must catch.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
 thread_local! {
@@ -46,11 +50,14 @@ pub fn raw_entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>
     if value.is_undefined() {
         return Ok(Vec::new());
     }
-    if !value.is_object() || Array::is_array(value) {
-        let got = if Array::is_array(value) { "an array".into() } else { describe_js(value) };
-        return Err(DmsError::invalid(concat(&[what, " must be an object; got ", &got])));
+    let unreadable = || DmsError::invalid(concat(&[what, " could not be read (a revoked Proxy or a throwing trap)"]));
+    if !value.is_object() {
+        return Err(DmsError::invalid(concat(&[what, " must be an object; got ", &describe_js(value)])));
     }
-    let keys = object_keys(value).map_err(|_| DmsError::invalid(concat(&[what, " could not be read (listing its keys threw)"])))?;
+    if is_array(value).map_err(|_| unreadable())? {
+        return Err(DmsError::invalid(concat(&[what, " must be an object; got an array"])));
+    }
+    let keys = object_keys(value).map_err(|_| unreadable())?;
     if keys.length() > MAX_KEYS {
         return Err(DmsError::invalid(concat(&[what, " has too many keys (more than 256)"])));
     }

@@ -42,26 +42,36 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> R
     // Only method, headers and body: `mode`, `cache` and `credentials` stay the runtime's
     // defaults, and the single content-type keeps a browser call free of preflight.
     let headers = object(&[("content-type", JsValue::from_str(request.content_type))]);
+    // `redirect: 'manual'`: a signed request (with its STS token) is never re-sent to
+    // another origin; a redirect is reported instead. ('error' is not supported by workerd.)
     let init = object(&[
         ("method", JsValue::from_str(request.method)),
         ("headers", headers.into()),
         ("body", JsValue::from_str(&request.body)),
+        ("redirect", JsValue::from_str("manual")),
     ]);
     // `this` is globalThis: browsers throw "Illegal invocation" for a detached `fetch`.
     let returned = fetch
         .call2(&js_sys::global(), &JsValue::from_str(&request.url), &init)
         .map_err(|cause| network_failure(&request.url, cause))?;
-    let response = JsFuture::from(Promise::resolve(&returned))
+    let response = JsFuture::from(settle_later(&returned))
         .await
         .map_err(|cause| network_failure(&request.url, cause))?;
 
-    let status = Reflect::get(&response, &JsValue::from_str("status")).ok().and_then(|s| s.as_f64());
-    let status = match status {
+    let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).ok();
+    // A browser reports a manual redirect as an opaque response with status 0.
+    if field("type").and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect") {
+        return Err(redirected(&request.url, 0).into());
+    }
+    let status = match field("status").and_then(|s| s.as_f64()) {
         Some(s) if (100.0..=599.0).contains(&s) && s.fract() == 0.0 => s as u16,
         _ => {
             return Err(DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into()).into())
         }
     };
+    if (300..400).contains(&status) {
+        return Err(redirected(&request.url, status).into());
+    }
     let body = read_text(&response).await.map_err(|cause| Failure {
         error: DmsError {
             status: Some(status),
@@ -79,7 +89,7 @@ const MAX_BODY_CHARS: u32 = 8 << 20;
 
 async fn read_text(response: &JsValue) -> Result<Body, JsValue> {
     let text: Function = Reflect::get(response, &JsValue::from_str("text"))?.dyn_into()?;
-    let value = JsFuture::from(Promise::resolve(&text.call0(response)?)).await?;
+    let value = JsFuture::from(settle_later(&text.call0(response)?)).await?;
     let text: JsString = value.dyn_into().map_err(|_| JsValue::from_str("text() did not give a string"))?;
     if text.length() > MAX_BODY_CHARS {
         Ok(Body::TooLarge { length: text.length(), head: String::from(text.slice(0, 4096)) })
@@ -92,6 +102,27 @@ async fn read_text(response: &JsValue) -> Result<Body, JsValue> {
 pub enum Body {
     Text(String),
     TooLarge { length: u32, head: String },
+}
+
+/// A fresh native promise settled with `value`. Unlike `Promise.resolve`, it cannot throw
+/// synchronously and has no user-defined `then` or `constructor`: whatever a custom fetch
+/// returns, awaiting it stays inside the promise machinery.
+fn settle_later(value: &JsValue) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        // A resolve function never throws; a throwing thenable rejects the promise instead.
+        let _ = resolve.call1(&JsValue::UNDEFINED, value);
+    })
+}
+
+fn redirected(url: &str, status: u16) -> DmsError {
+    let mut message = concat(&["the endpoint ", url, " answered with a redirect"]);
+    if status != 0 {
+        message.push_str(" (HTTP ");
+        message.push_str(&crate::params::decimal(i64::from(status)));
+        message.push(')');
+    }
+    message.push_str("; signed requests are never re-sent elsewhere: set endpoint to the final URL");
+    DmsError { status: (status != 0).then_some(status), ..DmsError::client(codes::INVALID_RESPONSE, message) }
 }
 
 fn network_failure(url: &str, cause: JsValue) -> Failure {

@@ -81,7 +81,7 @@ async fn ids_as_number_bigint_and_string_reach_the_wire_exactly() {
     assert!(body.contains("&Tid=42&"), "{body}");
     assert_eq!(js("return globalThis.__calls[0].url").as_string().as_deref(), Some("http://127.0.0.1:9/api/"));
     let init_keys = js("return Object.keys(globalThis.__calls[0].init).join(',')").as_string().unwrap();
-    assert_eq!(init_keys, "method,headers,body");
+    assert_eq!(init_keys, "method,headers,body,redirect");
 }
 
 #[wasm_bindgen_test]
