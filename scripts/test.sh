@@ -26,4 +26,12 @@ echo "== npm pack + install into a scratch project"
 node scripts/pack-for-tests.mjs
 
 echo "== JS suite (node --test) against the tarball and the emulator"
-node --test --test-reporter=spec js-tests/
+# Readable output on stdout, TAP kept for the one-line summary below.
+tap=.scratch/js-tests.tap
+status=0
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" js-tests/ || status=$?
+passed=$(sed -n 's/^# pass //p' "$tap" | tail -1)
+failed=$(sed -n 's/^# fail //p' "$tap" | tail -1)
+echo "js-tests: ${passed:-0} passed, ${failed:-?} failed"
+exit "$status"
