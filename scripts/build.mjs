@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Builds the release wasm and its JS glue into pkg/:
-//   cargo build (release profile: opt-level z, LTO, one codegen unit, panic=abort)
-//   -> wasm-bindgen --target nodejs -> wasm-opt -Oz (npm binaryen; Debian's is too old).
+// Builds everything the package ships into dist/ (see HACKING.md for why each entry exists):
+//   cargo build (release: opt-level z, LTO, one codegen unit, panic=abort)
+//   -> wasm-bindgen --target nodejs (pkg/node) and --target web (pkg/web), same .wasm
+//   -> wasm-opt -Oz (npm binaryen; Debian's is too old)
+//   -> esbuild: one file per runtime entry, plus the .wasm beside them.
 //
 //   node scripts/build.mjs              build (installs the toolchain first if missing)
-//   node scripts/build.mjs --if-needed  skip when pkg/ is newer than every input
+//   node scripts/build.mjs --if-needed  skip when dist/ is newer than every input
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
-const wasmOut = join(root, 'pkg/node/dms_taskflow_bg.wasm');
-const inputs = ['Cargo.toml', 'Cargo.lock', 'src'];
+const at = (...parts) => join(root, ...parts);
+const inputs = ['Cargo.toml', 'Cargo.lock', 'src', 'js', 'scripts/build.mjs', 'package.json'];
+const outputs = ['dist/node.cjs', 'dist/node.mjs', 'dist/web.mjs', 'dist/workerd.mjs', 'dist/edge-light.mjs', 'dist/dms_taskflow_bg.wasm'];
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -20,31 +22,45 @@ function newestMtime(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-if (process.argv.includes('--if-needed') && existsSync(wasmOut)
-    && statSync(wasmOut).mtimeMs > Math.max(...inputs.map((p) => newestMtime(join(root, p))))) {
-  console.log('build: pkg/ is up to date');
-  process.exit(0);
+if (process.argv.includes('--if-needed') && outputs.every((p) => existsSync(at(p)))) {
+  const oldestOutput = Math.min(...outputs.map((p) => statSync(at(p)).mtimeMs));
+  if (oldestOutput > Math.max(...inputs.map((p) => newestMtime(at(p))))) {
+    console.log('build: dist/ is up to date');
+    process.exit(0);
+  }
 }
 
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const started = performance.now();
 
 run('bash', ['scripts/setup.sh']);
 run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
-rmSync(join(root, 'pkg/node'), { recursive: true, force: true });
-run('wasm-bindgen', [
-  'target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
-  '--target', 'nodejs', '--out-dir', 'pkg/node', '--no-typescript',
-]);
-const bindgenBytes = readFileSync(wasmOut).length;
+
+// One wasm, two glues: the nodejs glue reads the .wasm with fs; the web glue takes a module
+// or bytes in initSync. wasm-bindgen emits the same .wasm for both.
+rmSync(at('pkg'), { recursive: true, force: true });
+for (const target of ['nodejs', 'web']) {
+  run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
+    '--target', target, '--out-dir', `pkg/${target === 'nodejs' ? 'node' : 'web'}`, '--no-typescript']);
+}
 // wasm-opt detects the features the module uses; --all-features would enable ones some
 // runtimes lack.
-run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', wasmOut, '-o', wasmOut]);
+const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
+run(at('node_modules/.bin/wasm-opt'), ['-Oz', wasmFile, '-o', wasmFile]);
+copyFileSync(wasmFile, at('pkg/node/dms_taskflow_bg.wasm'));
+writeFileSync(at('pkg/web/wasm-base64.mjs'),
+  `// The optimized .wasm, base64: inlined by dist/web.mjs.\nexport default ${JSON.stringify(readFileSync(wasmFile).toString('base64'))};\n`);
 
-const wasm = readFileSync(wasmOut);
-const glue = readFileSync(join(root, 'pkg/node/dms_taskflow.js'));
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`build: done in ${seconds} s`);
-console.log(`build: wasm ${wasm.length} bytes raw (${kb(wasm.length)}), ${gzipSync(wasm, { level: 9 }).length} gzip; before wasm-opt ${bindgenBytes}`);
-console.log(`build: JS glue ${glue.length} bytes raw, ${gzipSync(glue, { level: 9 }).length} gzip`);
+rmSync(at('dist'), { recursive: true, force: true });
+mkdirSync(at('dist'));
+const esbuild = (entry, outfile, options) => run(at('node_modules/.bin/esbuild'), [
+  `js/entries/${entry}`, '--bundle', `--outfile=dist/${outfile}`, '--legal-comments=none', '--log-level=warning', ...options,
+]);
+esbuild('node.mjs', 'node.cjs', ['--format=cjs', '--platform=node', '--target=node20']);
+copyFileSync(at('js/entries/node-esm.mjs'), at('dist/node.mjs'));
+esbuild('web.mjs', 'web.mjs', ['--format=esm', '--platform=neutral', '--target=es2022']);
+esbuild('workerd.mjs', 'workerd.mjs', ['--format=esm', '--platform=neutral', '--target=es2022', '--external:./dms_taskflow_bg.wasm']);
+esbuild('edge-light.mjs', 'edge-light.mjs', ['--format=esm', '--platform=neutral', '--target=es2022', '--external:./dms_taskflow_bg.wasm?module']);
+copyFileSync(wasmFile, at('dist/dms_taskflow_bg.wasm'));
+
+console.log(`build: done in ${((performance.now() - started) / 1000).toFixed(1)} s; sizes: node scripts/sizes.mjs`);

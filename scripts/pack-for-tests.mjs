@@ -13,8 +13,8 @@
 //   .scratch/consumer/load.cjs              module.exports = require('dms-taskflow')
 //   .scratch/consumer/load.mjs              export * from 'dms-taskflow'
 //
-// Idempotent: the consumer project is rebuilt from scratch on every run. Assumes pkg/node
-// is built (node scripts/build.mjs --if-needed).
+// Idempotent: the consumer project is rebuilt from scratch on every run. Assumes dist/ is
+// built (node scripts/build.mjs --if-needed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -26,7 +26,7 @@ const consumer = join(scratch, 'consumer');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const show = (path) => relative(root, path) || '.';
 
-const wasm = join(root, 'pkg/node/dms_taskflow_bg.wasm');
+const wasm = join(root, 'dist/dms_taskflow_bg.wasm');
 if (!existsSync(wasm)) {
   console.error(`pack-for-tests: ${show(wasm)} is missing; build first: node scripts/build.mjs --if-needed`);
   process.exit(1);

@@ -28,11 +28,11 @@ describe('the tarball and its exports map', () => {
   const files = listFiles(installedPackageDir);
 
   test('ships the wasm and the JS entry points, and no sources or tests', () => {
-    for (const needed of ['js/node.cjs', 'js/node.mjs', 'js/dms-error.cjs', 'pkg/node/dms_taskflow.js', 'pkg/node/dms_taskflow_bg.wasm']) {
+    for (const needed of ['dist/node.cjs', 'dist/node.mjs', 'dist/web.mjs', 'dist/workerd.mjs', 'dist/edge-light.mjs', 'dist/dms_taskflow_bg.wasm', 'types/index.d.ts', 'types/index.d.mts', 'types/operations.d.ts']) {
       assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
     }
     for (const file of files) {
-      assert.doesNotMatch(file, /^(src|emulator|js-tests|tests|scripts|target|spec|\.scratch)\//, `the tarball should not ship ${file}`);
+      assert.doesNotMatch(file, /^(src|js|pkg|emulator|js-tests|tests|scripts|target|spec|\.scratch)\//, `the tarball should not ship ${file}`);
     }
   });
 
@@ -47,12 +47,12 @@ describe('the tarball and its exports map', () => {
     assert.deepEqual(missing, [], `package.json points to files the tarball does not ship: ${missing.join(', ')}`);
   });
 
-  test('require resolves to js/node.cjs; internal paths are not exported', () => {
+  test('require resolves to dist/node.cjs; internal paths are not exported', () => {
     const require = createRequire(join(installedPackageDir, '..', '..', 'load.cjs'));
-    assert.equal(require.resolve('dms-taskflow'), join(installedPackageDir, 'js/node.cjs'));
+    assert.equal(require.resolve('dms-taskflow'), join(installedPackageDir, 'dist/node.cjs'));
     assert.equal(require('dms-taskflow/package.json').name, 'dms-taskflow');
-    assert.throws(() => require('dms-taskflow/pkg/node/dms_taskflow.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
-    assert.throws(() => require('dms-taskflow/js/dms-error.cjs'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+    assert.throws(() => require('dms-taskflow/dist/node.cjs'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+    assert.equal(require.resolve('dms-taskflow/wasm'), join(installedPackageDir, 'dist/dms_taskflow_bg.wasm'));
   });
 
   test('require and import expose the same five names', () => {

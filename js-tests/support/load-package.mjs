@@ -1,6 +1,6 @@
 // Loads `dms-taskflow` the way users do: from the scratch consumer project that
 // scripts/pack-for-tests.mjs installs the `npm pack` tarball into, through the package's
-// `exports` map (`require` -> js/node.cjs, `import` -> js/node.mjs).
+// `exports` map (`require` -> dist/node.cjs, `import` -> dist/node.mjs).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -25,7 +25,7 @@ extern "C" {
 /// A configured client. Its state is immutable and shared by `Rc`, so calls never borrow
 /// the client across an `await` and any number may be in flight at once.
 ///
-/// Exported as `WasmClient` and wrapped by the JS `DmsClient` (js/client.cjs), which holds
+/// Exported as `WasmClient` and wrapped by the JS `DmsClient` (js/client.mjs), which holds
 /// it in a private field: a method called on a wrong `this` or after `free()` would make
 /// wasm-bindgen throw through wasm frames, and users can reach neither.
 #[wasm_bindgen(js_name = WasmClient)]

@@ -1,5 +1,3 @@
-'use strict';
-
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -8,7 +6,7 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * a wrong `this` (both make wasm-bindgen throw through wasm frames, which leaks wasm stack).
  * Every method returns a promise and never throws, whatever it is called on.
  */
-function defineDmsClient(wasm, DmsError) {
+export function defineDmsClient(wasm, DmsError) {
   class DmsClient {
     #client;
 
@@ -52,5 +50,3 @@ function defineDmsClient(wasm, DmsError) {
   }
   return DmsClient;
 }
-
-module.exports = { defineDmsClient };

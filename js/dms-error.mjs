@@ -1,11 +1,9 @@
-'use strict';
-
 /**
  * Every failure of the package: a real Error subclass carrying what the server (or the
  * client-side check) said. Defined in JS, not in Rust, so `instanceof DmsError` and stack
  * traces work as users expect; the wasm module builds instances through a factory.
  */
-class DmsError extends Error {
+export class DmsError extends Error {
   constructor(init = {}) {
     super(String(init.message ?? ''), init.cause === undefined ? undefined : { cause: init.cause });
     this.code = String(init.code ?? 'UnknownError');
@@ -25,5 +23,3 @@ class DmsError extends Error {
 
 // On the prototype, so it is not an own enumerable field of every instance.
 Object.defineProperty(DmsError.prototype, 'name', { value: 'DmsError', writable: true, configurable: true });
-
-module.exports = { DmsError };
