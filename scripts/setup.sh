@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there:
 # the wasm32 target, wasm-bindgen-cli at exactly the wasm-bindgen crate's version,
-# and the npm dev dependencies (wasm-opt from binaryen, TypeScript).
+# and the npm dev dependencies (wasm-opt from binaryen, esbuild, TypeScript, and for the
+# runtime tests Vite, webpack, playwright-core, workerd, Deno and Bun, binaries included).
+#   scripts/setup.sh                 what the build needs
+#   scripts/setup.sh --with-browser  also Debian's chromium, for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +26,11 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dev dependencies"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--with-browser" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian's chromium for the browser tests (about a minute)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Everything `npm test` runs, in order: native Rust tests, wasm tests in Node, one release
-# build, then the JS suite against the packed tarball and the local emulator.
+# build, then the JS suite against the packed tarball and the local emulator, in Node
+# (CJS and ESM), Chromium (esbuild, Vite and webpack builds), workerd, Deno and Bun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh --with-browser
 
 echo "== generated files match spec/taskflow-operations.json"
 node scripts/gen-operations.mjs --check
