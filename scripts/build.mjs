@@ -39,10 +39,12 @@ run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib
 // One wasm, two glues: the nodejs glue reads the .wasm with fs; the web glue takes a module
 // or bytes in initSync. wasm-bindgen emits the same .wasm for both.
 rmSync(at('pkg'), { recursive: true, force: true });
-for (const target of ['nodejs', 'web']) {
-  run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
-    '--target', target, '--out-dir', `pkg/${target === 'nodejs' ? 'node' : 'web'}`, '--no-typescript']);
-}
+run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
+  '--target', 'nodejs', '--out-dir', 'pkg/node', '--no-typescript']);
+// Every web-glue entry passes the module to initSync; without the default
+// `new URL('dms_taskflow_bg.wasm', import.meta.url)` fallback, bundlers emit no stray .wasm asset.
+run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
+  '--target', 'web', '--out-dir', 'pkg/web', '--no-typescript', '--omit-default-module-path']);
 // wasm-opt detects the features the module uses; --all-features would enable ones some
 // runtimes lack.
 const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
