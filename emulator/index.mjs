@@ -6,6 +6,7 @@
 
 import http from 'node:http';
 import { GatewayError, NonceStore, checkMethod, checkPath, runGatewayChecks } from './checks.mjs';
+import { FaultPlan, PROCESSED_KINDS, checkTimes, htmlErrorPage, hugeBody, normalizeFault, truncatedBody } from './faults.mjs';
 import { FormError, parseUrlEncoded, splitRequestTarget } from './form.mjs';
 import { loadOperations } from './operations.mjs';
 import { businessBody, gatewayErrorBody, newRequestId, toJson } from './responses.mjs';
@@ -29,6 +30,12 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 // An oversized body is read and thrown away, so the connection stays usable and
 // the client reliably sees the 413; past this much the connection is dropped.
 const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+// Idle keep-alive sockets are kept this long (Node's default is 5 s), so a
+// client pool reusing them under load does not race the server closing them.
+const DEFAULT_KEEP_ALIVE_MS = 65_000;
+// Pending connections the kernel may queue (Node's default is 511; Linux caps
+// it at net.core.somaxconn): a burst of 1,000 connects must not be dropped.
+const LISTEN_BACKLOG = 4096;
 
 function normalizePrefix(prefix) {
   if (prefix === undefined || prefix === null || prefix === '') return '';
@@ -146,6 +153,8 @@ export async function startEmulator(options = {}) {
     log = null,
     strictParams = true,
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+    keepAliveTimeout = DEFAULT_KEEP_ALIVE_MS,
+    maxConnections = Infinity,
   } = options;
   if (host !== HOST) throw new TypeError(`the emulator binds to ${HOST} only, not ${host}`);
   if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
@@ -156,25 +165,33 @@ export async function startEmulator(options = {}) {
   const state = new TaskFlowState(seed);
   const nonces = new NonceStore();
   const requests = [];
-  const queuedFailures = []; // { response, remaining } from failNext, answered first
+  const faults = new FaultPlan(); // fault(), failNext(), schedule(), faultShare()
+  const hangingSockets = new Set(); // sockets of requests that will never be answered
+  const slowTimers = new Set(); // slow-body answers still to finish
   const writeLog = typeof log === 'function' ? log : () => {};
 
   // The server's idea of "now": drives the Date header and the timestamp and
-  // nonce windows, so tests can skew it. A broken clock falls back to real time.
+  // nonce windows, so tests can skew it (setClock). A broken clock falls back
+  // to real time.
+  let currentClock = clock;
   const now = () => {
     try {
-      const value = Number(clock());
+      const value = Number(currentClock());
       return Number.isFinite(value) ? value : Date.now();
     } catch {
       return Date.now();
     }
   };
 
-  function send(res, record, status, bodyText, extraHeaders = {}) {
+  /**
+   * Answers. `dateMs` is the time for the Date header (default: now());
+   * `slowMs` sends the first half of the body, then the rest that much later.
+   */
+  function send(res, record, status, bodyText, extraHeaders = {}, { dateMs, slowMs } = {}) {
     record.status = status;
     if (res.headersSent || res.destroyed) return;
     res.statusCode = status;
-    res.setHeader('Date', new Date(now()).toUTCString());
+    res.setHeader('Date', new Date(dateMs ?? now()).toUTCString());
     res.setHeader('Content-Type', JSON_TYPE);
     if (cors) {
       res.setHeader('Access-Control-Allow-Origin', '*');
@@ -185,22 +202,40 @@ export async function startEmulator(options = {}) {
     for (const [name, value] of Object.entries(extraHeaders)) {
       if (name.toLowerCase() !== 'content-length') res.setHeader(name, value);
     }
-    res.setHeader('Content-Length', Buffer.byteLength(bodyText));
-    res.end(bodyText);
-    const outcome = record.code ?? record.errorCode ?? (record.success === true ? 'Success' : '');
-    writeLog(`${record.method} ${record.path} ${record.action ?? '-'} -> ${status} ${outcome}`.trimEnd());
+    const body = Buffer.isBuffer(bodyText) ? bodyText : Buffer.from(bodyText, 'utf8');
+    res.setHeader('Content-Length', body.length);
+    if (slowMs !== undefined && body.length > 1) {
+      const cut = Math.floor(body.length / 2);
+      res.write(body.subarray(0, cut));
+      const timer = setTimeout(() => {
+        slowTimers.delete(timer);
+        if (!res.destroyed) res.end(body.subarray(cut));
+      }, slowMs);
+      slowTimers.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        slowTimers.delete(timer);
+      });
+    } else {
+      res.end(body);
+    }
+    logLine(record, `${status} ${record.code ?? record.errorCode ?? (record.success === true ? 'Success' : '')}`.trimEnd());
   }
 
-  function sendGatewayError(res, record, error) {
+  function logLine(record, outcome) {
+    const fault = record.fault ? ` [fault ${record.fault}]` : '';
+    writeLog(`${record.method} ${record.path} ${record.action ?? '-'} -> ${outcome}${fault}`);
+  }
+
+  function sendGatewayError(res, record, error, options) {
     const requestId = newRequestId();
     record.code = error.code;
-    send(res, record, error.status, toJson(gatewayErrorBody(requestId, error.code, error.message)), {
-      'x-acs-request-id': requestId,
-    });
+    const headers = { 'x-acs-request-id': requestId, ...options?.headers };
+    send(res, record, error.status, toJson(gatewayErrorBody(requestId, error.code, error.message)), headers, options);
   }
 
-  function sendQueuedFailure(res, record, failure) {
-    const { status = 500, body = '', headers = {} } = failure.response;
+  function sendQueuedFailure(res, record, spec) {
+    const { status, body, headers } = spec;
     const text = typeof body === 'string' ? body : toJson(body);
     let parsed = typeof body === 'string' ? undefined : body;
     if (parsed === undefined) {
@@ -233,6 +268,60 @@ export async function startEmulator(options = {}) {
     writeLog(`OPTIONS ${record.path} (CORS preflight) -> 204`);
   }
 
+  /** Answers a fault that replaces normal processing (not slow-body or skewed-clock). */
+  function answerFault(req, res, record, spec) {
+    const socket = req.socket;
+    switch (spec.kind) {
+      case 'hang':
+        // Read, never answered: the socket stays open until the client gives
+        // up or close() destroys it.
+        if (socket && !socket.destroyed) {
+          hangingSockets.add(socket);
+          socket.once('close', () => hangingSockets.delete(socket));
+        }
+        logLine(record, 'no answer (hang)');
+        return;
+      case 'reset':
+        // A TCP RST, not a clean FIN: what a crashed proxy looks like.
+        if (socket && typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
+        else socket?.destroy();
+        logLine(record, 'connection reset');
+        return;
+      case 'status':
+        sendGatewayError(res, record, new GatewayError(spec.status, spec.code, spec.message));
+        return;
+      case 'throttle':
+        sendGatewayError(res, record, new GatewayError(400, spec.code, spec.message));
+        return;
+      case 'nonce-used':
+        sendGatewayError(res, record, new GatewayError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.'));
+        return;
+      case 'cached-expired':
+        sendGatewayError(res, record, new GatewayError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'), {
+          dateMs: now() + spec.offsetMs,
+          headers: { Age: String(spec.age) },
+        });
+        return;
+      case 'truncated':
+        send(res, record, 200, truncatedBody(newRequestId()));
+        return;
+      case 'html':
+        send(res, record, spec.status, htmlErrorPage(spec.status), { 'Content-Type': 'text/html', Server: 'nginx' });
+        return;
+      case 'empty':
+        send(res, record, spec.status, '');
+        return;
+      case 'huge':
+        send(res, record, spec.status, hugeBody(newRequestId(), spec.bytes));
+        return;
+      case 'raw':
+        sendQueuedFailure(res, record, spec);
+        return;
+      default:
+        throw new Error(`unhandled fault kind ${spec.kind}`);
+    }
+  }
+
   async function handle(req, res) {
     const { path, query } = splitRequestTarget(req.url);
     const record = {
@@ -242,18 +331,24 @@ export async function startEmulator(options = {}) {
       params: {},
       accessKeyId: null,
       nonce: null,
+      timestamp: null,
       status: null,
       code: null,
       errorCode: null,
       success: null,
+      fault: null,
     };
     requests.push(record);
+    let answerOptions = {}; // how a processed answer is sent (slow-body, skewed-clock)
     try {
-      // A preflight is the browser's, not the client's: it never uses up a failNext.
+      // A preflight is the browser's, not the client's: it never uses up a fault.
       if (cors && req.method === 'OPTIONS') {
         answerPreflight(req, res, record);
         return;
       }
+      // The fault is chosen on arrival, so faults follow the order of `requests`.
+      const fault = faults.next();
+      record.fault = fault?.kind ?? null;
       const read = await readBody(req, maxBodyBytes);
       if (read.abandon) res.setHeader('Connection', 'close');
 
@@ -267,16 +362,18 @@ export async function startEmulator(options = {}) {
         record.action = params.Action ?? null;
         record.accessKeyId = params.AccessKeyId ?? null;
         record.nonce = params.SignatureNonce ?? null;
+        record.timestamp = params.Timestamp ?? null;
       } catch (error) {
         paramError = error;
       }
 
-      if (queuedFailures.length > 0) {
-        const failure = queuedFailures[0];
-        if (--failure.remaining <= 0) queuedFailures.shift();
-        sendQueuedFailure(res, record, failure);
+      if (fault && !PROCESSED_KINDS.has(fault.kind)) {
+        answerFault(req, res, record, fault);
         return;
       }
+      // slow-body and skewed-clock are processed normally, then answered their way.
+      const nowMs = now() + (fault?.kind === 'skewed-clock' ? fault.offsetMs : 0);
+      answerOptions = { dateMs: nowMs, slowMs: fault?.kind === 'slow-body' ? fault.delayMs : undefined };
 
       checkMethod(req.method);
       checkPath(path, prefix);
@@ -284,7 +381,7 @@ export async function startEmulator(options = {}) {
       const { op } = runGatewayChecks({
         method: req.method,
         params,
-        nowMs: now(),
+        nowMs,
         accounts: accountsById,
         nonces,
         operations,
@@ -294,10 +391,10 @@ export async function startEmulator(options = {}) {
       record.success = result.success;
       record.errorCode = result.success ? null : result.errorCode;
       const requestId = newRequestId();
-      send(res, record, 200, toJson(businessBody(requestId, result)), { 'x-acs-request-id': requestId });
+      send(res, record, 200, toJson(businessBody(requestId, result)), { 'x-acs-request-id': requestId }, answerOptions);
     } catch (error) {
       if (error instanceof GatewayError) {
-        sendGatewayError(res, record, error);
+        sendGatewayError(res, record, error, answerOptions);
       } else {
         writeLog(`emulator bug while handling ${req.method} ${path}: ${error?.stack ?? error}`);
         sendGatewayError(res, record, new GatewayError(500, 'InternalError', 'The DMS emulator failed on this request; see its log.'));
@@ -312,6 +409,8 @@ export async function startEmulator(options = {}) {
       if (!res.headersSent) res.destroy();
     });
   });
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.maxConnections = maxConnections;
 
   // Malformed HTTP never reaches handle(): answer it in the gateway's shape too.
   server.on('clientError', (error, socket) => {
@@ -332,7 +431,7 @@ export async function startEmulator(options = {}) {
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, HOST, () => {
+    server.listen({ port, host: HOST, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -351,6 +450,10 @@ export async function startEmulator(options = {}) {
     },
     get requestCount() {
       return requests.length;
+    },
+    /** The SignatureNonce of every request in `requests` that sent one, in order. */
+    get nonces() {
+      return requests.flatMap((record) => (record.nonce === null ? [] : [record.nonce]));
     },
     resetRequests() {
       requests.length = 0;
@@ -375,18 +478,49 @@ export async function startEmulator(options = {}) {
      */
     failNext(response, times = 1) {
       if (response === null || typeof response !== 'object') throw new TypeError('failNext needs { status, body, headers }');
-      const status = response.status ?? 500;
-      if (!Number.isInteger(status) || status < 200 || status > 599) throw new RangeError(`failNext: bad status ${status}`);
-      if (!Number.isInteger(times) || times < 1) throw new RangeError(`failNext: times must be a positive integer, not ${times}`);
-      // Refuse bad headers now rather than fail later inside a request.
-      for (const [name, value] of Object.entries(response.headers ?? {})) {
-        http.validateHeaderName(name);
-        http.validateHeaderValue(name, value);
-      }
-      queuedFailures.push({ response: { ...response, status }, remaining: times });
+      const spec = normalizeFault({ status: response.status, body: response.body, headers: response.headers, kind: 'raw' }, 'failNext');
+      faults.enqueue(spec, checkTimes(times, 'failNext'));
+    },
+    /**
+     * The next `times` requests (CORS preflights excluded) get the fault, in
+     * one FIFO with failNext and schedule. See faults.mjs for the kinds.
+     */
+    fault(spec, { times = 1 } = {}) {
+      const checked = normalizeFault(spec, 'fault');
+      faults.enqueue(checked, checkTimes(times, 'fault'));
+    },
+    /** One slot per request, in order: a fault spec, or null to answer normally. Appended to the FIFO. */
+    schedule(list) {
+      if (!Array.isArray(list)) throw new TypeError('schedule needs an array of fault specs or nulls');
+      const specs = list.map((spec, index) => (spec === null ? null : normalizeFault(spec, `schedule[${index}]`)));
+      faults.enqueueMany(specs);
+    },
+    /** Every `every`-th request from now (the every-th, the 2·every-th, ...) gets the fault, until clearFaults(). */
+    faultShare(spec, { every } = {}) {
+      const checked = normalizeFault(spec, 'faultShare');
+      if (!Number.isInteger(every) || every < 1) throw new RangeError(`faultShare: every must be a positive integer, not ${every}`);
+      faults.share(checked, every);
+    },
+    /** Drops every pending fault: fault, failNext, schedule and faultShare alike. */
+    clearFaults() {
+      faults.clear();
+    },
+    /** Requests the FIFO (fault, failNext, schedule) still covers; faultShare not counted. */
+    get pendingFaults() {
+      return faults.pending;
+    },
+    /** The emulator clock (ms since the epoch) for every later request; null or undefined restores Date.now. */
+    setClock(fn) {
+      if (fn === null || fn === undefined) fn = Date.now;
+      if (typeof fn !== 'function') throw new TypeError('setClock needs a function returning milliseconds');
+      currentClock = fn;
     },
     close() {
       closing ??= new Promise((resolve) => {
+        for (const timer of slowTimers) clearTimeout(timer);
+        slowTimers.clear();
+        for (const socket of hangingSockets) socket.destroy();
+        hangingSockets.clear();
         server.close(() => resolve());
         // Keep-alive sockets would otherwise hold close() (and the process) open.
         server.closeAllConnections();

@@ -747,10 +747,12 @@ describe('the emulator object', () => {
         params: ok.params,
         accessKeyId: KEY.accessKeyId,
         nonce: ok.params.SignatureNonce,
+        timestamp: ok.params.Timestamp,
         status: 200,
         code: null,
         errorCode: null,
         success: true,
+        fault: null,
       });
       assert.equal(second.success, false);
       assert.equal(second.errorCode, 'InvalidStatus');

@@ -3,13 +3,18 @@
 import { DmsError } from './dms-error.mjs';
 import { defineDmsClient } from './client.mjs';
 
-export function createApi(wasm) {
+/**
+ * `defaultCredentials()` (Node only) returns credentials from the environment, which the
+ * one-shot functions use when their input names none.
+ */
+export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
   return {
     DmsClient: defineDmsClient(wasm, DmsError),
     DmsError,
-    stopTaskFlowInstance: wasm.stopTaskFlowInstance,
-    resumeTaskFlowInstance: wasm.resumeTaskFlowInstance,
+    stopTaskFlowInstance: (input, options) => wasm.stopTaskFlowInstance(input, options, defaultCredentials()),
+    resumeTaskFlowInstance: (input, options) => wasm.resumeTaskFlowInstance(input, options, defaultCredentials()),
     signRequest: wasm.signRequest,
+    wasmMemoryBytes: wasm.wasmMemoryBytes,
   };
 }

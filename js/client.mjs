@@ -19,20 +19,20 @@ export function defineDmsClient(wasm, DmsError) {
       throw new DmsError({ code: 'InvalidParameter', message: `DmsClient.${method} was called on something that is not a DmsClient` });
     }
 
-    static #call(self, method, params) {
+    static #call(self, method, params, options) {
       try {
-        return DmsClient.#wasmOf(self, method)[method](params);
+        return DmsClient.#wasmOf(self, method)[method](params, options);
       } catch (error) {
         return Promise.reject(error);
       }
     }
 
-    stopTaskFlowInstance(params) {
-      return DmsClient.#call(this, 'stopTaskFlowInstance', params);
+    stopTaskFlowInstance(params, options) {
+      return DmsClient.#call(this, 'stopTaskFlowInstance', params, options);
     }
 
-    resumeTaskFlowInstance(params) {
-      return DmsClient.#call(this, 'resumeTaskFlowInstance', params);
+    resumeTaskFlowInstance(params, options) {
+      return DmsClient.#call(this, 'resumeTaskFlowInstance', params, options);
     }
 
     /** Endpoint and whether credentials are set; never the credentials. */

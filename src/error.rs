@@ -8,6 +8,8 @@ pub mod codes {
     pub const NETWORK_ERROR: &str = "NetworkError";
     pub const INVALID_RESPONSE: &str = "InvalidResponse";
     pub const UNSUPPORTED_RUNTIME: &str = "UnsupportedRuntime";
+    pub const TIMEOUT: &str = "Timeout";
+    pub const ABORTED: &str = "Aborted";
 }
 
 /// A failure, client-side or from the server. It never holds the secret: messages that come

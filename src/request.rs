@@ -4,6 +4,7 @@
 use crate::encode::percent_encode_into;
 use crate::error::{codes, concat, DmsError};
 use crate::params::{excerpt, Value};
+use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
 use crate::sign::{canonical_query, rpc_signature, rpc_string_to_sign};
 
 pub const API_VERSION: &str = "2018-11-01";
@@ -11,8 +12,30 @@ pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
 /// The only header sent: it keeps a browser call a CORS "simple request" (no preflight).
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
-/// Client option names, in the order documented. `fetch` is handled by the JS binding.
-pub const OPTION_NAMES: [&str; 6] = ["accessKeyId", "accessKeySecret", "securityToken", "endpoint", "regionId", "fetch"];
+/// Client option names, in the order documented.
+pub const OPTION_NAMES: [&str; 13] = [
+    "accessKeyId",
+    "accessKeySecret",
+    "securityToken",
+    "credentials",
+    "endpoint",
+    "regionId",
+    "fetch",
+    "maxAttempts",
+    "retryBaseDelayMs",
+    "retryMaxDelayMs",
+    "timeoutMs",
+    "onRequest",
+    "onResponse",
+];
+
+/// Options whose values are JS functions: the binding takes them out before the core
+/// validates the rest.
+pub const FUNCTION_OPTIONS: [&str; 4] = ["fetch", "credentials", "onRequest", "onResponse"];
+
+/// Credentials are considered expired this long before their `expiration`, so a request
+/// signed with them still arrives in time.
+pub const CREDENTIAL_REFRESH_MARGIN_MS: f64 = 60_000.0;
 
 /// Access key credentials. Not `Debug`: nothing can print the secret by accident.
 #[derive(Clone)]
@@ -22,12 +45,32 @@ pub struct Credentials {
     pub security_token: Option<String>,
 }
 
-/// Everything a client needs to sign a request, validated once at construction.
+impl Credentials {
+    /// Strings an error message from the server must never show (see `response`).
+    pub fn sensitive(&self) -> Vec<&str> {
+        let mut out = vec![self.access_key_id.as_str(), self.access_key_secret.as_str()];
+        out.extend(self.security_token.as_deref());
+        out
+    }
+}
+
+/// Where a call's credentials come from.
+pub enum CredentialSource<'a> {
+    Static(&'a Credentials),
+    /// The `credentials` function (held by the binding), called and cached there.
+    Provider,
+}
+
+/// Everything a client needs to sign and send, validated once at construction.
 #[derive(Clone)]
 pub struct ClientConfig {
     credentials: Result<Credentials, &'static str>,
+    provider: bool,
     /// The URL requests go to, always ending in `/`.
     pub endpoint: String,
+    pub retry: RetryPolicy,
+    /// Time budget of one call, all attempts and backoffs included.
+    pub timeout_ms: u32,
 }
 
 /// What to send: method, URL, the one content-type header, and the form body.
@@ -44,22 +87,26 @@ impl core::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ClientConfig")
             .field("endpoint", &self.endpoint)
-            .field("has_credentials", &self.credentials.is_ok())
+            .field("credentials", &self.credentials_description())
+            .field("retry", &self.retry)
+            .field("timeout_ms", &self.timeout_ms)
             .finish()
     }
 }
 
 impl ClientConfig {
-    /// Builds a configuration from client options (`OPTION_NAMES` minus `fetch`). Missing
+    /// Builds a configuration from client options (`OPTION_NAMES`; the binding has taken
+    /// out `FUNCTION_OPTIONS` and says whether a `credentials` function was given). Missing
     /// credentials are not an error here: each call reports `MissingCredentials` instead,
     /// so the constructor and the one-shot functions behave alike.
-    pub fn from_options(options: &[(String, Value)]) -> Result<ClientConfig, DmsError> {
+    pub fn from_options(options: &[(String, Value)], has_provider: bool) -> Result<ClientConfig, DmsError> {
         for (key, _) in options {
             if !OPTION_NAMES.contains(&key.as_str()) {
                 return Err(DmsError::invalid(concat(&[
                     "unknown client option '",
                     &excerpt(key),
-                    "'; allowed: accessKeyId, accessKeySecret, securityToken, endpoint, regionId, fetch",
+                    "'; allowed: ",
+                    &OPTION_NAMES.join(", "),
                 ])));
             }
         }
@@ -67,43 +114,99 @@ impl ClientConfig {
         let access_key_id = optional_text(get("accessKeyId"), "accessKeyId", true)?;
         let access_key_secret = optional_text(get("accessKeySecret"), "accessKeySecret", false)?;
         let security_token = optional_text(get("securityToken"), "securityToken", false)?;
+        if has_provider && (access_key_id.is_some() || access_key_secret.is_some() || security_token.is_some()) {
+            return Err(DmsError::invalid(
+                "pass either a credentials function or accessKeyId/accessKeySecret/securityToken, not both".into(),
+            ));
+        }
         let endpoint = resolve_endpoint(
             optional_text(get("endpoint"), "endpoint", true)?.as_deref(),
             optional_text(get("regionId"), "regionId", true)?.as_deref(),
         )?;
+        let defaults = RetryPolicy::default();
+        let retry = RetryPolicy {
+            max_attempts: integer_option(get("maxAttempts"), "maxAttempts", 1, 10)?.unwrap_or(defaults.max_attempts),
+            base_delay_ms: integer_option(get("retryBaseDelayMs"), "retryBaseDelayMs", 0, 60_000)?.unwrap_or(defaults.base_delay_ms),
+            max_delay_ms: integer_option(get("retryMaxDelayMs"), "retryMaxDelayMs", 0, 600_000)?.unwrap_or(defaults.max_delay_ms),
+        };
+        let timeout_ms = timeout_option(get("timeoutMs"))?.unwrap_or(DEFAULT_TIMEOUT_MS);
         let credentials = match (access_key_id, access_key_secret) {
             (Some(access_key_id), Some(access_key_secret)) => Ok(Credentials { access_key_id, access_key_secret, security_token }),
-            (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret"),
+            (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
         };
-        Ok(ClientConfig { credentials, endpoint })
+        Ok(ClientConfig { credentials, provider: has_provider, endpoint, retry, timeout_ms })
     }
 
-    /// The credentials, or the `MissingCredentials` error.
-    pub fn credentials(&self) -> Result<&Credentials, DmsError> {
+    /// Where this call's credentials come from, or the `MissingCredentials` error.
+    pub fn credential_source(&self) -> Result<CredentialSource<'_>, DmsError> {
+        if self.provider {
+            return Ok(CredentialSource::Provider);
+        }
         self.credentials
             .as_ref()
+            .map(CredentialSource::Static)
             .map_err(|why| DmsError::client(codes::MISSING_CREDENTIALS, (*why).into()))
     }
 
-    /// Strings an error message from the server must never show (see `response`).
-    pub fn sensitive(&self) -> Vec<&str> {
-        match &self.credentials {
-            Ok(c) => {
-                let mut out = vec![c.access_key_id.as_str(), c.access_key_secret.as_str()];
-                out.extend(c.security_token.as_deref());
-                out
-            }
-            Err(_) => Vec::new(),
+    /// "set", "from a function" or "missing", for `toString`.
+    pub fn credentials_description(&self) -> &'static str {
+        match (self.provider, self.credentials.is_ok()) {
+            (true, _) => "from a function",
+            (false, true) => "set",
+            (false, false) => "missing",
         }
     }
 
     /// Signs `action` with its (already validated) wire parameters.
-    pub fn sign(&self, action: &str, params: &[(&str, String)], timestamp: &str, nonce: &str) -> Result<SignedRequest, DmsError> {
-        let credentials = self.credentials()?;
-        Ok(sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce))
+    pub fn sign(&self, credentials: &Credentials, action: &str, params: &[(&str, String)], timestamp: &str, nonce: &str) -> SignedRequest {
+        sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce)
     }
+}
+
+/// Validates what a `credentials` function resolved to: `accessKeyId`, `accessKeySecret`,
+/// optional `securityToken`, optional `expiration` (already converted by the binding to
+/// milliseconds since the epoch, or an ISO string). Returns the credentials and when they
+/// stop being usable (`expiration` minus the refresh margin).
+pub fn provided_credentials(entries: &[(String, Value)]) -> Result<(Credentials, Option<f64>), DmsError> {
+    let get = |name: &str| entries.iter().find(|(key, _)| key == name).map(|(_, value)| value);
+    let missing = |what: &str| DmsError::client(codes::MISSING_CREDENTIALS, concat(&["the credentials function returned no ", what]));
+    let access_key_id = optional_text(get("accessKeyId"), "credentials().accessKeyId", true)?.ok_or_else(|| missing("accessKeyId"))?;
+    let access_key_secret = optional_text(get("accessKeySecret"), "credentials().accessKeySecret", false)?.ok_or_else(|| missing("accessKeySecret"))?;
+    let security_token = optional_text(get("securityToken"), "credentials().securityToken", false)?;
+    let expires = match get("expiration") {
+        None | Some(Value::Undefined | Value::Null) => None,
+        Some(Value::Number(ms)) if ms.is_finite() => Some(*ms),
+        Some(Value::String(text)) => match crate::timestamp::parse_utc(text) {
+            Some(seconds) => Some(seconds as f64 * 1000.0),
+            None => return Err(DmsError::invalid("credentials().expiration must be a Date, milliseconds, or YYYY-MM-DDThh:mm:ssZ".into())),
+        },
+        Some(_) => return Err(DmsError::invalid("credentials().expiration must be a Date, milliseconds, or YYYY-MM-DDThh:mm:ssZ".into())),
+    };
+    Ok((Credentials { access_key_id, access_key_secret, security_token }, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
+}
+
+/// An integer option within `min..=max`, given as a number.
+fn integer_option(value: Option<&Value>, name: &str, min: u32, max: u32) -> Result<Option<u32>, DmsError> {
+    match value {
+        None | Some(Value::Undefined) => Ok(None),
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
+        Some(other) => Err(DmsError::invalid(concat(&[
+            name,
+            " must be an integer from ",
+            &crate::params::decimal(i64::from(min)),
+            " to ",
+            &crate::params::decimal(i64::from(max)),
+            "; got ",
+            &crate::params::describe(other),
+        ]))),
+    }
+}
+
+/// `timeoutMs`, for a client or a single call: milliseconds, at most what `setTimeout` holds.
+pub fn timeout_option(value: Option<&Value>) -> Result<Option<u32>, DmsError> {
+    integer_option(value, "timeoutMs", 1, 2_147_483_647)
 }
 
 /// A string option: absent (undefined) or a non-blank string without control characters or
@@ -233,38 +336,86 @@ mod tests {
         }
     }
 
+    fn static_credentials(config: &ClientConfig) -> Result<&Credentials, DmsError> {
+        match config.credential_source()? {
+            CredentialSource::Static(credentials) => Ok(credentials),
+            CredentialSource::Provider => panic!("expected static credentials"),
+        }
+    }
+
     #[test]
     fn missing_credentials_are_reported_per_call() {
-        let config = ClientConfig::from_options(&options(&[("accessKeyId", "id")])).unwrap();
-        let err = config.sign("StopTaskFlowInstance", &[], "2023-10-26T10:22:32Z", "n").unwrap_err();
+        let config = ClientConfig::from_options(&options(&[("accessKeyId", "id")]), false).unwrap();
+        let err = static_credentials(&config).err().unwrap();
         assert_eq!(err.code, "MissingCredentials");
         assert_eq!(err.message, "accessKeySecret is missing (accessKeyId was given)");
-        let config = ClientConfig::from_options(&[]).unwrap();
-        assert_eq!(config.credentials().err().unwrap().code, "MissingCredentials");
+        let config = ClientConfig::from_options(&[], false).unwrap();
+        assert_eq!(static_credentials(&config).err().unwrap().code, "MissingCredentials");
+        assert_eq!(config.credentials_description(), "missing");
+        let config = ClientConfig::from_options(&[], true).unwrap();
+        assert!(matches!(config.credential_source(), Ok(CredentialSource::Provider)));
+        assert_eq!(config.credentials_description(), "from a function");
+        let err = ClientConfig::from_options(&options(&[("accessKeyId", "id")]), true).unwrap_err();
+        assert_eq!(err.message, "pass either a credentials function or accessKeyId/accessKeySecret/securityToken, not both");
     }
 
     #[test]
     fn option_errors_never_quote_the_secret() {
-        let err = ClientConfig::from_options(&options(&[("accessKeyId", "id"), ("accessKeySecret", " s3cr3t-value ")])).unwrap_err();
+        let err = ClientConfig::from_options(&options(&[("accessKeyId", "id"), ("accessKeySecret", " s3cr3t-value ")]), false).unwrap_err();
         assert!(err.message.starts_with("accessKeySecret must not contain"), "{}", err.message);
         assert!(!err.message.contains("s3cr3t"));
-        let err = ClientConfig::from_options(&options(&[("accessKeyID", "id")])).unwrap_err();
+        let err = ClientConfig::from_options(&options(&[("accessKeyID", "id")]), false).unwrap_err();
         assert!(err.message.starts_with("unknown client option 'accessKeyID'; allowed: accessKeyId,"));
         let bad_type = vec![("accessKeySecret".to_string(), Value::Number(1.0))];
-        assert_eq!(ClientConfig::from_options(&bad_type).unwrap_err().message, "accessKeySecret must be a string; got a number");
+        assert_eq!(ClientConfig::from_options(&bad_type, false).unwrap_err().message, "accessKeySecret must be a string; got a number");
+    }
+
+    #[test]
+    fn retry_and_timeout_options() {
+        let config = ClientConfig::from_options(&[], false).unwrap();
+        assert_eq!(config.retry, RetryPolicy { max_attempts: 3, base_delay_ms: 200, max_delay_ms: 5_000 });
+        assert_eq!(config.timeout_ms, 30_000);
+        let numbers = |pairs: &[(&str, f64)]| pairs.iter().map(|(k, v)| ((*k).to_string(), Value::Number(*v))).collect::<Vec<_>>();
+        let config = ClientConfig::from_options(&numbers(&[("maxAttempts", 5.0), ("retryBaseDelayMs", 0.0), ("retryMaxDelayMs", 100.0), ("timeoutMs", 1.0)]), false).unwrap();
+        assert_eq!(config.retry, RetryPolicy { max_attempts: 5, base_delay_ms: 0, max_delay_ms: 100 });
+        assert_eq!(config.timeout_ms, 1);
+        for (name, value) in [("maxAttempts", 0.0), ("maxAttempts", 11.0), ("maxAttempts", 1.5), ("timeoutMs", 0.0), ("timeoutMs", f64::INFINITY), ("retryBaseDelayMs", -1.0)] {
+            let err = ClientConfig::from_options(&numbers(&[(name, value)]), false).unwrap_err();
+            assert!(err.message.starts_with(&format!("{name} must be an integer from ")), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn credentials_from_a_function() {
+        let entries = |pairs: &[(&str, Value)]| pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect::<Vec<_>>();
+        let s = |text: &str| Value::String(text.into());
+        let (credentials, expires) = provided_credentials(&entries(&[
+            ("accessKeyId", s("STS.id")),
+            ("accessKeySecret", s("secret")),
+            ("securityToken", s("token")),
+            ("expiration", s("2026-11-22T20:00:00Z")),
+        ]))
+        .unwrap();
+        assert_eq!(credentials.security_token.as_deref(), Some("token"));
+        assert_eq!(expires, Some(1_795_377_600_000.0 - 60_000.0));
+        let (_, expires) = provided_credentials(&entries(&[("accessKeyId", s("id")), ("accessKeySecret", s("k")), ("expiration", Value::Number(1000.0))])).unwrap();
+        assert_eq!(expires, Some(1000.0 - 60_000.0));
+        let err = provided_credentials(&entries(&[("accessKeyId", s("id"))])).err().unwrap();
+        assert_eq!((err.code.as_str(), err.message.as_str()), ("MissingCredentials", "the credentials function returned no accessKeySecret"));
+        let err = provided_credentials(&entries(&[("accessKeyId", s("id")), ("accessKeySecret", s("k")), ("expiration", s("tomorrow"))])).err().unwrap();
+        assert!(err.message.starts_with("credentials().expiration must be"));
     }
 
     #[test]
     fn signed_post_matches_an_independent_computation() {
-        let config = ClientConfig::from_options(&options(&[
-            ("accessKeyId", "testid"),
-            ("accessKeySecret", "testsecret"),
-            ("endpoint", "https://admin.example.com/api/dms"),
-        ]))
+        let config = ClientConfig::from_options(
+            &options(&[("accessKeyId", "testid"), ("accessKeySecret", "testsecret"), ("endpoint", "https://admin.example.com/api/dms")]),
+            false,
+        )
         .unwrap();
-        let request = config
-            .sign("StopTaskFlowInstance", &[("DagId", "7".into()), ("DagInstanceId", "47".into()), ("Tid", "3".into())], "2023-10-26T10:22:32Z", "3156853299f313e23d1673dc12e1703d")
-            .unwrap();
+        let credentials = static_credentials(&config).unwrap();
+        let params = [("DagId", "7".into()), ("DagInstanceId", "47".into()), ("Tid", "3".into())];
+        let request = config.sign(credentials, "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "3156853299f313e23d1673dc12e1703d");
         assert_eq!(request.method, "POST");
         assert_eq!(request.url, "https://admin.example.com/api/dms/");
         assert_eq!(request.content_type, "application/x-www-form-urlencoded");

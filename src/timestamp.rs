@@ -67,6 +67,46 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
+/// Parses `YYYY-MM-DDThh:mm:ssZ` (what STS returns as `Expiration`; an optional `.fff`
+/// fraction is accepted and dropped) into seconds since the epoch.
+pub fn parse_utc(text: &str) -> Option<i64> {
+    let whole = match text.find('.') {
+        Some(dot) if text.ends_with('Z') && is_fraction(text.get(dot + 1..text.len() - 1)?) => {
+            concat_z(text.get(..dot)?)
+        }
+        _ => text.to_owned(),
+    };
+    if !is_valid(&whole) {
+        return None;
+    }
+    let b = whole.as_bytes();
+    let number = |from: usize, to: usize| b[from..to].iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    let days = days_from_civil(number(0, 4), number(5, 7), number(8, 10));
+    Some(days * 86_400 + number(11, 13) * 3600 + number(14, 16) * 60 + number(17, 19))
+}
+
+fn is_fraction(digits: &str) -> bool {
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn concat_z(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    out.push_str(text);
+    out.push('Z');
+    out
+}
+
+/// Howard Hinnant's `days_from_civil`: the day count of a proleptic Gregorian date.
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's `civil_from_days`: proleptic Gregorian date of a day count.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -137,10 +177,20 @@ mod tests {
     }
 
     #[test]
+    fn parses_what_it_formats() {
+        assert_eq!(parse_utc("2023-10-26T10:22:32Z"), Some(1_698_315_752));
+        assert_eq!(parse_utc("2023-10-26T10:22:32.123Z"), Some(1_698_315_752));
+        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Some(0));
+        for bad in ["2023-10-26T10:22:32", "2023-10-26T10:22:32.Z", "2023-10-26T10:22:32.1x2Z", "", "."] {
+            assert_eq!(parse_utc(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn round_trips_every_day_of_four_centuries() {
         let mut secs = -2_208_988_800i64; // 1900-01-01
         while secs < 10_413_792_000 {
-            assert!(is_valid(&format_utc(secs)), "{secs}");
+            assert_eq!(parse_utc(&format_utc(secs)), Some(secs), "{secs}");
             secs += 86_400 * 7 + 3_661;
         }
     }

@@ -90,7 +90,7 @@ export class DmsClient {
   resumeTaskFlowInstance(params: ResumeTaskFlowInstanceParams): Promise<OperationResult>;
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
-  toJSON(): { endpoint: string; hasCredentials: boolean };
+  toJSON(): { endpoint: string; credentials: "set" | "missing" | "from a function"; maxAttempts: number; timeoutMs: number };
 }
 
 /** Client options and operation parameters in one object. */

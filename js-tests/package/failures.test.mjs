@@ -44,10 +44,14 @@ async function rejection(promise, label) {
 
 const answeredRequestId = (call) => JSON.parse(call.response.body).RequestId;
 
+// These tests classify one answer each, so clients here send once (maxAttempts: 1); what
+// retries do is tested in js-tests/resilience/.
+const ONCE = { maxAttempts: 1 };
+
 for (const [label, mod] of variants) {
   const client = (extra = {}) => {
     const fetch = createFetchSpy({ secret: extra.accessKeySecret ?? KEY.accessKeySecret });
-    return { client: new mod.DmsClient({ ...KEY, endpoint: emu.url, fetch, ...extra }), fetch };
+    return { client: new mod.DmsClient({ ...KEY, ...ONCE, endpoint: emu.url, fetch, ...extra }), fetch };
   };
 
   describe(`${label}: business failures (HTTP 200, Success false)`, () => {
@@ -381,7 +385,7 @@ for (const [label, mod] of variants) {
     test('connection refused: NetworkError with cause, no status', async () => {
       const endpoint = await closedPortUrl();
       const fetch = createFetchSpy({ secret: KEY.accessKeySecret });
-      const c = new mod.DmsClient({ ...KEY, endpoint, fetch });
+      const c = new mod.DmsClient({ ...KEY, ...ONCE, endpoint, fetch });
       const error = await rejection(c.stopTaskFlowInstance({ dagId: 1001, dagInstanceId: 5001 }), `${label} refused`);
       assertDmsError(error, mod.DmsError, { code: 'NetworkError', status: 'absent', retryable: true });
       assert.ok(error.cause instanceof Error, 'cause is the fetch error');
@@ -394,7 +398,7 @@ for (const [label, mod] of variants) {
     test('one-shot, connection refused', async () => {
       const endpoint = await closedPortUrl();
       const error = await rejection(
-        mod.stopTaskFlowInstance({ ...STS, endpoint, dagId: 1, dagInstanceId: 2 }),
+        mod.stopTaskFlowInstance({ ...STS, ...ONCE, endpoint, dagId: 1, dagInstanceId: 2 }),
         `${label} one-shot refused`,
       );
       assertDmsError(error, mod.DmsError, { code: 'NetworkError', status: 'absent' });
@@ -403,12 +407,12 @@ for (const [label, mod] of variants) {
 
     test('a fetch that throws synchronously, or resolves to a non-Response', async () => {
       const boom = new Error('sync boom');
-      const throwing = new mod.DmsClient({ ...KEY, endpoint: emu.url, fetch: () => { throw boom; } });
+      const throwing = new mod.DmsClient({ ...KEY, ...ONCE, endpoint: emu.url, fetch: () => { throw boom; } });
       const error = await rejection(throwing.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2 }), `${label} sync throw`);
       assertDmsError(error, mod.DmsError, { code: 'NetworkError', status: 'absent' });
       assert.equal(error.cause, boom);
 
-      const odd = new mod.DmsClient({ ...KEY, endpoint: emu.url, fetch: async () => ({ ok: true }) });
+      const odd = new mod.DmsClient({ ...KEY, ...ONCE, endpoint: emu.url, fetch: async () => ({ ok: true }) });
       const oddError = await rejection(odd.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2 }), `${label} non-Response`);
       assertDmsError(oddError, mod.DmsError, { code: 'InvalidResponse' });
     });
@@ -417,15 +421,26 @@ for (const [label, mod] of variants) {
   describe(`${label}: expired timestamp`, async () => {
     const skewed = await emulatorFixture({ clock: () => Date.now() + 20 * 60_000 });
 
-    test('a server clock 20 minutes ahead: InvalidTimeStamp.Expired', async () => {
+    test('a server clock 20 minutes ahead: the client learns it from Date and succeeds', async () => {
       skewed.addInstance({ dagId: '1001', dagInstanceId: '5101', status: 'running', dagVersion: '1' });
+      skewed.addInstance({ dagId: '1001', dagInstanceId: '5102', status: 'running', dagVersion: '1' });
       const fetch = createFetchSpy({ secret: KEY.accessKeySecret });
-      const c = new mod.DmsClient({ ...KEY, endpoint: skewed.url, fetch });
-      const error = await rejection(c.stopTaskFlowInstance({ dagId: 1001, dagInstanceId: 5101 }), `${label} expired`);
-      assertDmsError(error, mod.DmsError, { code: 'InvalidTimeStamp.Expired', status: 400 });
-      assert.equal(error.requestId, answeredRequestId(fetch.calls[0]));
-      assert.equal(skewed.getInstance('1001', '5101').status, 'running');
-      assertWellFormedCall(fetch.calls[0]);
+      const c = new mod.DmsClient({ ...KEY, ...ONCE, endpoint: skewed.url, fetch });
+      const result = await c.stopTaskFlowInstance({ dagId: 1001, dagInstanceId: 5101 });
+      assert.equal(result.success, true);
+      assert.equal(skewed.getInstance('1001', '5101').status, 'stopped');
+      // The first attempt was refused, the second re-signed with the server's time.
+      assert.equal(fetch.calls.length, 2);
+      assert.equal(fetch.calls[0].response.status, 400);
+      assert.equal(JSON.parse(fetch.calls[0].response.body).Code, 'InvalidTimeStamp.Expired');
+      const [first, second] = fetch.calls.map((call) => new URLSearchParams(call.init.body));
+      assert.notEqual(first.get('SignatureNonce'), second.get('SignatureNonce'));
+      const skew = Date.parse(second.get('Timestamp')) - Date.parse(first.get('Timestamp'));
+      assert.ok(Math.abs(skew - 20 * 60_000) < 5_000, `the second timestamp is ~20 min later: ${skew} ms`);
+      for (const call of fetch.calls) assertWellFormedCall(call);
+      // Later calls on the same client start from the learned offset: one request.
+      await c.stopTaskFlowInstance({ dagId: 1001, dagInstanceId: 5102 });
+      assert.equal(fetch.calls.length, 3);
     });
   });
 }

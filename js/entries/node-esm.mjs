@@ -2,4 +2,4 @@
 // has one wasm instance and one DmsError class whichever way it loads the package.
 import api from './node.cjs';
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest } = api;
+export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = api;

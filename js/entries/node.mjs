@@ -4,4 +4,14 @@
 import * as wasm from '../../pkg/node/dms_taskflow.js';
 import { createApi } from '../api.mjs';
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest } = createApi(wasm);
+// The variables the vendor's tools read. Only the one-shot functions (and the CLI) use them,
+// and only when given no credentials.
+function credentialsFromEnvironment() {
+  const env = globalThis.process?.env ?? {};
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  if (!accessKeyId && !accessKeySecret) return undefined;
+  return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
+}
+
+export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, { defaultCredentials: credentialsFromEnvironment });

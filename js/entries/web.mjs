@@ -11,4 +11,4 @@ const bytes = new Uint8Array(binary.length);
 for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
 wasm.initSync({ module: bytes });
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest } = createApi(wasm);
+export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm);

@@ -1,20 +1,25 @@
-//! The exported JS API: `DmsClient`, the one-shot functions and `signRequest`.
+//! The exported JS API: the client wrapped by `DmsClient`, the one-shot functions and
+//! `signRequest`. A call validates synchronously (a bad argument rejects and sends
+//! nothing), then runs attempts: credentials, sign, send, classify, decide (`retry`).
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::operations::{by_action, Operation};
-use crate::params::{validate, Naming, Value};
-use crate::request::{ClientConfig, SignedRequest, OPTION_NAMES};
+use crate::params::{decimal, validate, Naming, Value};
+use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
+use crate::retry::{clock_offset_ms, decide, Decision};
 use crate::timestamp;
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::cancel::Cancel;
 use super::convert::{describe_js, entries, object, raw_entries, to_js_error, to_value};
-use super::fetch::{send, Body, Failure};
+use super::fetch::{send, settle_later, Body, Failure};
 
 #[wasm_bindgen]
 extern "C" {
@@ -22,8 +27,9 @@ extern "C" {
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
 }
 
-/// A configured client. Its state is immutable and shared by `Rc`, so calls never borrow
-/// the client across an `await` and any number may be in flight at once.
+/// A configured client. Settings are immutable; the little mutable state (learned clock
+/// offset, cached credentials) sits in `Cell`/`RefCell`s borrowed only between awaits, so
+/// any number of calls may be in flight at once.
 ///
 /// Exported as `WasmClient` and wrapped by the JS `DmsClient` (js/client.mjs), which holds
 /// it in a private field: a method called on a wrong `this` or after `free()` would make
@@ -36,6 +42,15 @@ pub struct DmsClient {
 struct Client {
     config: ClientConfig,
     fetch: Option<Function>,
+    provider: Option<Function>,
+    on_request: Option<Function>,
+    on_response: Option<Function>,
+    /// Server clock minus local clock, learned from an `InvalidTimeStamp.Expired` answer.
+    clock_offset_ms: Cell<f64>,
+    /// Credentials from the provider, with the time (ms) they stop being used.
+    cached: RefCell<Option<(Rc<Credentials>, Option<f64>)>>,
+    /// The provider call in flight, shared by every caller that needs credentials meanwhile.
+    refreshing: RefCell<Option<Promise>>,
 }
 
 #[wasm_bindgen(js_class = WasmClient)]
@@ -50,48 +65,58 @@ impl DmsClient {
     }
 
     #[wasm_bindgen(js_name = stopTaskFlowInstance)]
-    pub fn stop_task_flow_instance(&self, params: JsValue) -> Promise {
-        call(self.inner.clone(), "StopTaskFlowInstance", &params)
+    pub fn stop_task_flow_instance(&self, params: JsValue, options: JsValue) -> Promise {
+        call(self.inner.clone(), "StopTaskFlowInstance", &params, &options)
     }
 
     #[wasm_bindgen(js_name = resumeTaskFlowInstance)]
-    pub fn resume_task_flow_instance(&self, params: JsValue) -> Promise {
-        call(self.inner.clone(), "ResumeTaskFlowInstance", &params)
+    pub fn resume_task_flow_instance(&self, params: JsValue, options: JsValue) -> Promise {
+        call(self.inner.clone(), "ResumeTaskFlowInstance", &params, &options)
     }
 
     /// Where the client sends and whether it has credentials; never the credentials.
     #[wasm_bindgen(js_name = toString)]
     pub fn describe(&self) -> String {
-        let credentials = if self.inner.config.credentials().is_ok() { "set" } else { "missing" };
-        concat(&["DmsClient { endpoint: ", &self.inner.config.endpoint, ", credentials: ", credentials, " }"])
+        let config = &self.inner.config;
+        concat(&["DmsClient { endpoint: ", &config.endpoint, ", credentials: ", config.credentials_description(), " }"])
     }
 
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
+        let config = &self.inner.config;
         object(&[
-            ("endpoint", JsValue::from_str(&self.inner.config.endpoint)),
-            ("hasCredentials", JsValue::from_bool(self.inner.config.credentials().is_ok())),
+            ("endpoint", JsValue::from_str(&config.endpoint)),
+            ("credentials", JsValue::from_str(config.credentials_description())),
+            ("maxAttempts", JsValue::from(config.retry.max_attempts)),
+            ("timeoutMs", JsValue::from(config.timeout_ms)),
         ])
         .into()
     }
 }
 
-/// `stopTaskFlowInstance({ accessKeyId, accessKeySecret, dagId, dagInstanceId, ... })`.
+/// `stopTaskFlowInstance({ accessKeyId, accessKeySecret, dagId, dagInstanceId, ... }, { signal, timeoutMs })`.
+/// `fallback` holds credentials from the environment (Node entry), used when the input has none.
 #[wasm_bindgen(js_name = stopTaskFlowInstance)]
-pub fn stop_task_flow_instance_once(input: JsValue) -> Promise {
-    one_shot("StopTaskFlowInstance", &input)
+pub fn stop_task_flow_instance_once(input: JsValue, options: JsValue, fallback: JsValue) -> Promise {
+    one_shot("StopTaskFlowInstance", &input, &options, &fallback)
 }
 
 /// `resumeTaskFlowInstance({ accessKeyId, accessKeySecret, dagId, dagInstanceId, dagVersion, ... })`.
 #[wasm_bindgen(js_name = resumeTaskFlowInstance)]
-pub fn resume_task_flow_instance_once(input: JsValue) -> Promise {
-    one_shot("ResumeTaskFlowInstance", &input)
+pub fn resume_task_flow_instance_once(input: JsValue, options: JsValue, fallback: JsValue) -> Promise {
+    one_shot("ResumeTaskFlowInstance", &input, &options, &fallback)
 }
 
 /// Builds and signs a request without sending it. Throws a `DmsError` for bad input.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(options: JsValue, action: JsValue, params: JsValue, signing: JsValue) -> Result<JsValue, JsValue> {
     sign_request_inner(&options, &action, &params, &signing).map_err(|e| to_js_error(e, None))
+}
+
+/// Bytes of wasm linear memory, for operators watching a long-lived process.
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
 }
 
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
@@ -112,13 +137,18 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
             _ => return Err(DmsError::invalid(concat(&["unknown signing option '", &crate::params::excerpt(&key), "'; allowed: timestamp, nonce"]))),
         }
     }
-    let timestamp = timestamp.unwrap_or_else(now);
+    let credentials = match client.config.credential_source()? {
+        CredentialSource::Static(credentials) => credentials,
+        CredentialSource::Provider => {
+            return Err(DmsError::invalid("signRequest is synchronous: pass accessKeyId and accessKeySecret, not a credentials function".into()))
+        }
+    };
+    let timestamp = timestamp.unwrap_or_else(|| now(0.0));
     let nonce = match nonce {
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    let request = client.config.sign(op.action, &wire, &timestamp, &nonce)?;
-    Ok(request_to_js(&request))
+    Ok(request_to_js(&client.config.sign(credentials, op.action, &wire, &timestamp, &nonce)))
 }
 
 fn describe_action(action: &JsValue) -> String {
@@ -142,22 +172,63 @@ fn request_to_js(request: &SignedRequest) -> JsValue {
     .into()
 }
 
-/// A client from option entries; `fetch` is taken here because the core knows no functions.
+/// A client from option entries; the function options are taken here because the core
+/// knows no functions.
 fn client_from(options: Vec<(String, JsValue)>) -> Result<Client, DmsError> {
-    let mut fetch = None;
+    let mut functions: [Option<Function>; 4] = [None, None, None, None];
     let mut rest = Vec::with_capacity(options.len());
     for (key, value) in options {
-        if key == "fetch" {
-            if !value.is_undefined() {
-                fetch = Some(value.dyn_into::<Function>().map_err(|other| {
-                    DmsError::invalid(concat(&["fetch must be a function (a fetch-compatible one); got ", &describe_js(&other)]))
-                })?);
+        match FUNCTION_OPTIONS.iter().position(|name| *name == key) {
+            Some(_) if value.is_undefined() => {}
+            Some(index) => {
+                let function = value.dyn_into::<Function>().map_err(|other| {
+                    DmsError::invalid(concat(&[&key, " must be a function; got ", &describe_js(&other)]))
+                })?;
+                if let Some(slot) = functions.get_mut(index) {
+                    *slot = Some(function);
+                }
             }
-        } else {
-            rest.push((key, to_value(&value)));
+            None => rest.push((key, to_value(&value))),
         }
     }
-    Ok(Client { config: ClientConfig::from_options(&rest)?, fetch })
+    let [fetch, provider, on_request, on_response] = functions;
+    Ok(Client {
+        config: ClientConfig::from_options(&rest, provider.is_some())?,
+        fetch,
+        provider,
+        on_request,
+        on_response,
+        clock_offset_ms: Cell::new(0.0),
+        cached: RefCell::new(None),
+        refreshing: RefCell::new(None),
+    })
+}
+
+/// Per-call options: `{ signal, timeoutMs }`.
+struct CallOptions {
+    signal: Option<JsValue>,
+    timeout_ms: Option<u32>,
+}
+
+fn call_options(options: &JsValue) -> Result<CallOptions, DmsError> {
+    let mut out = CallOptions { signal: None, timeout_ms: None };
+    for (key, value) in raw_entries(options, "call options")? {
+        match key.as_str() {
+            _ if value.is_undefined() => {}
+            "signal" => {
+                let is_signal = value.is_object()
+                    && Reflect::get(&value, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()).is_some()
+                    && Reflect::get(&value, &JsValue::from_str("addEventListener")).ok().is_some_and(|f| f.is_function());
+                if !is_signal {
+                    return Err(DmsError::invalid(concat(&["signal must be an AbortSignal; got ", &describe_js(&value)])));
+                }
+                out.signal = Some(value);
+            }
+            "timeoutMs" => out.timeout_ms = timeout_option(Some(&to_value(&value)))?,
+            _ => return Err(DmsError::invalid(concat(&["unknown call option '", &crate::params::excerpt(&key), "'; allowed: signal, timeoutMs"]))),
+        }
+    }
+    Ok(out)
 }
 
 fn operation(action: &str) -> Result<&'static Operation, DmsError> {
@@ -165,61 +236,205 @@ fn operation(action: &str) -> Result<&'static Operation, DmsError> {
 }
 
 /// Validates synchronously (a bad argument rejects and sends nothing), then sends.
-fn call(client: Rc<Client>, action: &str, params: &JsValue) -> Promise {
-    let prepared = operation(action).and_then(|op| Ok((op, validate(op, &entries(params, "params")?, Naming::Camel)?)));
+fn call(client: Rc<Client>, action: &str, params: &JsValue, options: &JsValue) -> Promise {
+    let prepared = (|| {
+        let op = operation(action)?;
+        let wire = validate(op, &entries(params, "params")?, Naming::Camel)?;
+        Ok((op, wire, call_options(options)?))
+    })();
     match prepared {
-        Ok((op, wire)) => execute(client, op, wire),
+        Ok((op, wire, options)) => execute(client, op, wire, options),
         Err(error) => Promise::reject(&to_js_error(error, None)),
     }
 }
 
 /// One object holding client options and operation parameters.
-fn one_shot(action: &str, input: &JsValue) -> Promise {
+fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue) -> Promise {
     let prepared = (|| {
         let op = operation(action)?;
-        let mut options = Vec::new();
+        let mut client_options = Vec::new();
         let mut params = Vec::new();
         for (key, value) in raw_entries(input, "the argument")? {
             if OPTION_NAMES.contains(&key.as_str()) {
-                options.push((key, value));
+                client_options.push((key, value));
             } else {
                 params.push((key, to_value(&value)));
             }
         }
-        let client = client_from(options)?;
+        // Credentials from the environment only when the input names none at all.
+        let names_credentials = client_options
+            .iter()
+            .any(|(key, value)| !value.is_undefined() && matches!(key.as_str(), "accessKeyId" | "accessKeySecret" | "securityToken" | "credentials"));
+        if !names_credentials {
+            client_options.extend(raw_entries(fallback, "default credentials").unwrap_or_default());
+        }
+        let client = client_from(client_options)?;
         let wire = validate(op, &params, Naming::Camel).map_err(|mut error| {
             if error.message.starts_with("unknown parameter") {
-                error.message.push_str(", or a client option: accessKeyId, accessKeySecret, securityToken, endpoint, regionId, fetch");
+                error.message.push_str(", or a client option: ");
+                error.message.push_str(&OPTION_NAMES.join(", "));
             }
             error
         })?;
-        Ok((Rc::new(client), op, wire))
+        Ok((Rc::new(client), op, wire, call_options(options)?))
     })();
     match prepared {
-        Ok((client, op, wire)) => execute(client, op, wire),
+        Ok((client, op, wire, options)) => execute(client, op, wire, options),
         Err(error) => Promise::reject(&to_js_error(error, None)),
     }
 }
 
-fn execute(client: Rc<Client>, op: &'static Operation, wire: Vec<(&'static str, String)>) -> Promise {
+fn execute(client: Rc<Client>, op: &'static Operation, wire: Vec<(&'static str, String)>, options: CallOptions) -> Promise {
     future_to_promise(async move {
-        match send_operation(&client, op, &wire).await {
+        let cancel = Cancel::start(options.timeout_ms.unwrap_or(client.config.timeout_ms), options.signal);
+        let outcome = attempts(&client, op, &wire, &cancel).await;
+        drop(cancel);
+        match outcome {
             Ok(success) => Ok(result_to_js(&success)),
             Err(Failure { error, cause }) => Err(to_js_error(error, cause)),
         }
     })
 }
 
-async fn send_operation(client: &Client, op: &Operation, wire: &[(&'static str, String)]) -> Result<Success, Failure> {
-    let request = client.config.sign(op.action, wire, &now(), &new_nonce()?)?;
-    let sensitive = client.config.sensitive();
-    match send(client.fetch.as_ref(), &request).await? {
-        (status, Body::Text(body)) => Ok(response::parse(status, &body, &sensitive)?),
-        (status, Body::TooLarge { length, head }) => {
-            let why = concat(&["the body is too large (", &crate::params::decimal(i64::from(length)), " characters)"]);
-            Err(response::invalid_response(status, &why, &head, &sensitive).into())
+/// Sends until success or a final failure: every attempt re-signed with a fresh nonce and
+/// timestamp; one extra attempt after learning the server's clock.
+async fn attempts(client: &Client, op: &Operation, wire: &[(&'static str, String)], cancel: &Cancel) -> Result<Success, Failure> {
+    let mut attempt = 0u32;
+    let mut clock_learned = false;
+    loop {
+        cancel.check()?;
+        let credentials = credentials(client, cancel).await?;
+        attempt += 1;
+        let request = client.config.sign(&credentials, op.action, wire, &now(client.clock_offset_ms.get()), &new_nonce()?);
+        hook(&client.on_request, &[("action", JsValue::from_str(op.action)), ("attempt", JsValue::from(attempt))]);
+        let started = js_sys::Date::now();
+        let sensitive = credentials.sensitive();
+        let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
+            Ok(reply) => {
+                let result = match reply.body {
+                    Body::Text(body) => response::parse(reply.status, &body, &sensitive).map_err(Failure::from),
+                    Body::TooLarge { length, head } => {
+                        let why = concat(&["the body is too large (", &decimal(i64::from(length)), " characters)"]);
+                        Err(response::invalid_response(reply.status, &why, &head, &sensitive).into())
+                    }
+                };
+                (result, reply.date, reply.age)
+            }
+            Err(failure) => (Err(failure), None, None),
+        };
+        let next = match &result {
+            Ok(_) => None,
+            Err(failure) if failure.error.code == "InvalidTimeStamp.Expired" && !clock_learned => {
+                match clock_offset_ms(date.as_deref(), age.as_deref(), js_sys::Date::now()) {
+                    Some(offset) => {
+                        client.clock_offset_ms.set(offset);
+                        clock_learned = true;
+                        attempt -= 1; // a corrected clock is a fresh start, not a retry
+                        Some(0.0)
+                    }
+                    None => None,
+                }
+            }
+            Err(failure) => match decide(&failure.error, attempt, &client.config.retry, js_sys::Math::random()) {
+                Decision::RetryAfter(ms) => Some(ms),
+                Decision::GiveUp => None,
+            },
+        };
+        report(client, op, attempt, started, &result, next.is_some());
+        match (result, next) {
+            (Ok(success), _) => return Ok(success),
+            (Err(failure), None) => return Err(failure),
+            (Err(_), Some(delay)) => cancel.sleep(delay).await?,
         }
     }
+}
+
+/// The `onResponse` hook: what happened to one attempt, never the secret or the signature.
+fn report(client: &Client, op: &Operation, attempt: u32, started: f64, result: &Result<Success, Failure>, retrying: bool) {
+    if client.on_response.is_none() {
+        return;
+    }
+    let mut fields = vec![
+        ("action", JsValue::from_str(op.action)),
+        ("attempt", JsValue::from(attempt)),
+        ("durationMs", JsValue::from_f64((js_sys::Date::now() - started).max(0.0))),
+        ("retrying", JsValue::from_bool(retrying)),
+    ];
+    match result {
+        Ok(success) => {
+            fields.push(("status", JsValue::from(200u16)));
+            fields.push(("requestId", JsValue::from_str(&success.request_id)));
+        }
+        Err(Failure { error, .. }) => {
+            fields.push(("code", JsValue::from_str(&error.code)));
+            if let Some(status) = error.status {
+                fields.push(("status", JsValue::from(status)));
+            }
+            if let Some(request_id) = &error.request_id {
+                fields.push(("requestId", JsValue::from_str(request_id)));
+            }
+        }
+    }
+    hook(&client.on_response, &fields);
+}
+
+/// Calls an observability hook; what it throws is ignored, since a logger must not break
+/// the call it observes.
+fn hook(function: &Option<Function>, fields: &[(&str, JsValue)]) {
+    if let Some(function) = function {
+        let _ = function.call1(&JsValue::UNDEFINED, &object(fields));
+    }
+}
+
+/// This call's credentials: static ones, or the provider's, cached until shortly before
+/// they expire and fetched once for all concurrent callers.
+async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>, Failure> {
+    let provider = match (client.config.credential_source()?, &client.provider) {
+        (CredentialSource::Static(credentials), _) => return Ok(Rc::new(credentials.clone())),
+        (CredentialSource::Provider, Some(provider)) => provider,
+        (CredentialSource::Provider, None) => return Err(DmsError::client(codes::MISSING_CREDENTIALS, "no credentials function".into()).into()),
+    };
+    if let Some((credentials, usable_until)) = client.cached.borrow().as_ref() {
+        if usable_until.is_none_or(|until| js_sys::Date::now() < until) {
+            return Ok(credentials.clone());
+        }
+    }
+    let pending = client.refreshing.borrow().clone();
+    let promise = match pending {
+        Some(promise) => promise,
+        None => {
+            let promise = match provider.call0(&JsValue::UNDEFINED) {
+                Ok(value) => settle_later(&value),
+                Err(thrown) => Promise::reject(&thrown),
+            };
+            *client.refreshing.borrow_mut() = Some(promise.clone());
+            promise
+        }
+    };
+    let outcome = cancel.race(promise).await;
+    client.refreshing.borrow_mut().take();
+    let value = match outcome {
+        Ok(value) => value,
+        Err(cause) => {
+            return Err(cancel.failure().unwrap_or(Failure {
+                error: DmsError::client(codes::MISSING_CREDENTIALS, "the credentials function failed (see cause)".into()),
+                cause: Some(cause),
+            }))
+        }
+    };
+    let mut fields = entries(&value, "credentials()")?;
+    for (key, field) in fields.iter_mut() {
+        // A Date expiration becomes milliseconds; the core parses numbers and ISO strings.
+        if key == "expiration" {
+            if let Some(date) = Reflect::get(&value, &JsValue::from_str("expiration")).ok().and_then(|d| d.dyn_into::<js_sys::Date>().ok()) {
+                *field = Value::Number(date.get_time());
+            }
+        }
+    }
+    let (credentials, usable_until) = provided_credentials(&fields)?;
+    let credentials = Rc::new(credentials);
+    *client.cached.borrow_mut() = Some((credentials.clone(), usable_until));
+    Ok(credentials)
 }
 
 /// `{ requestId, success: true }`: what Stop and Resume answer.
@@ -227,9 +442,9 @@ fn result_to_js(success: &Success) -> JsValue {
     object(&[("requestId", JsValue::from_str(&success.request_id)), ("success", JsValue::TRUE)]).into()
 }
 
-/// The host clock, second precision, UTC.
-fn now() -> String {
-    timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now()))
+/// The host clock plus the learned offset, second precision, UTC.
+fn now(offset_ms: f64) -> String {
+    timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now() + offset_ms))
 }
 
 /// 128 random bits from the host's CSPRNG, as 32 hex digits.

@@ -5,8 +5,7 @@ use crate::request::SignedRequest;
 use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
+use super::cancel::Cancel;
 use super::convert::object;
 
 /// A failure with the JS error that caused it, kept as the `DmsError`'s `cause`.
@@ -36,11 +35,20 @@ fn fetch_function(custom: Option<&Function>) -> Result<Function, DmsError> {
         })
 }
 
-/// Sends `request` and returns the HTTP status and body text.
-pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> Result<(u16, Body), Failure> {
+/// What came back: status, body, and the two headers clock-skew correction reads.
+pub struct Reply {
+    pub status: u16,
+    pub body: Body,
+    pub date: Option<String>,
+    pub age: Option<String>,
+}
+
+/// Sends `request` and reads the answer, giving up as soon as `cancel` fires.
+pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, cancel: &Cancel) -> Result<Reply, Failure> {
     let fetch = fetch_function(custom_fetch)?;
-    // Only method, headers and body: `mode`, `cache` and `credentials` stay the runtime's
-    // defaults, and the single content-type keeps a browser call free of preflight.
+    // Only method, headers and body (and the abort signal): `mode`, `cache` and
+    // `credentials` stay the runtime's defaults, and the single content-type keeps a
+    // browser call free of preflight.
     let headers = object(&[("content-type", JsValue::from_str(request.content_type))]);
     // `redirect: 'manual'`: a signed request (with its STS token) is never re-sent to
     // another origin; a redirect is reported instead. ('error' is not supported by workerd.)
@@ -50,13 +58,13 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> R
         ("body", JsValue::from_str(&request.body)),
         ("redirect", JsValue::from_str("manual")),
     ]);
+    if let Some(signal) = cancel.fetch_signal() {
+        let _ = Reflect::set(&init, &JsValue::from_str("signal"), &signal);
+    }
+    let failed = |cause: JsValue| cancel.failure().unwrap_or_else(|| network_failure(&request.url, cause));
     // `this` is globalThis: browsers throw "Illegal invocation" for a detached `fetch`.
-    let returned = fetch
-        .call2(&js_sys::global(), &JsValue::from_str(&request.url), &init)
-        .map_err(|cause| network_failure(&request.url, cause))?;
-    let response = JsFuture::from(settle_later(&returned))
-        .await
-        .map_err(|cause| network_failure(&request.url, cause))?;
+    let returned = fetch.call2(&js_sys::global(), &JsValue::from_str(&request.url), &init).map_err(failed)?;
+    let response = cancel.race(settle_later(&returned)).await.map_err(failed)?;
 
     let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).ok();
     // A browser reports a manual redirect as an opaque response with status 0.
@@ -72,24 +80,32 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest) -> R
     if (300..400).contains(&status) {
         return Err(redirected(&request.url, status).into());
     }
-    let body = read_text(&response).await.map_err(|cause| Failure {
-        error: DmsError {
-            status: Some(status),
-            retryable: true,
-            ..DmsError::client(codes::NETWORK_ERROR, concat(&["reading the response body from ", &request.url, " failed: ", &error_text(&cause)]))
-        },
-        cause: Some(cause),
+    let headers = field("headers").unwrap_or(JsValue::UNDEFINED);
+    let header = |name: &str| -> Option<String> {
+        let get: Function = Reflect::get(&headers, &JsValue::from_str("get")).ok()?.dyn_into().ok()?;
+        get.call1(&headers, &JsValue::from_str(name)).ok()?.as_string()
+    };
+    let (date, age) = (header("date"), header("age"));
+    let body = read_text(&response, cancel).await.map_err(|cause| {
+        cancel.failure().unwrap_or_else(|| Failure {
+            error: DmsError {
+                status: Some(status),
+                retryable: true,
+                ..DmsError::client(codes::NETWORK_ERROR, concat(&["reading the response body from ", &request.url, " failed: ", &error_text(&cause)]))
+            },
+            cause: Some(cause),
+        })
     })?;
-    Ok((status, body))
+    Ok(Reply { status, body, date, age })
 }
 
 /// Bodies longer than this (in UTF-16 units) are not copied into wasm memory whole: no DMS
 /// task-flow answer comes close, and a runaway proxy must not grow the wasm heap for good.
 const MAX_BODY_CHARS: u32 = 8 << 20;
 
-async fn read_text(response: &JsValue) -> Result<Body, JsValue> {
+async fn read_text(response: &JsValue, cancel: &Cancel) -> Result<Body, JsValue> {
     let text: Function = Reflect::get(response, &JsValue::from_str("text"))?.dyn_into()?;
-    let value = JsFuture::from(settle_later(&text.call0(response)?)).await?;
+    let value = cancel.race(settle_later(&text.call0(response)?)).await?;
     let text: JsString = value.dyn_into().map_err(|_| JsValue::from_str("text() did not give a string"))?;
     if text.length() > MAX_BODY_CHARS {
         Ok(Body::TooLarge { length: text.length(), head: String::from(text.slice(0, 4096)) })
@@ -107,7 +123,7 @@ pub enum Body {
 /// A fresh native promise settled with `value`. Unlike `Promise.resolve`, it cannot throw
 /// synchronously and has no user-defined `then` or `constructor`: whatever a custom fetch
 /// returns, awaiting it stays inside the promise machinery.
-fn settle_later(value: &JsValue) -> Promise {
+pub fn settle_later(value: &JsValue) -> Promise {
     Promise::new(&mut |resolve, _reject| {
         // A resolve function never throws; a throwing thenable rejects the promise instead.
         let _ = resolve.call1(&JsValue::UNDEFINED, value);
@@ -125,7 +141,7 @@ fn redirected(url: &str, status: u16) -> DmsError {
     DmsError { status: (status != 0).then_some(status), ..DmsError::client(codes::INVALID_RESPONSE, message) }
 }
 
-fn network_failure(url: &str, cause: JsValue) -> Failure {
+pub fn network_failure(url: &str, cause: JsValue) -> Failure {
     let mut error = DmsError::client(codes::NETWORK_ERROR, concat(&["request to ", url, " failed: ", &error_text(&cause)]));
     error.retryable = true;
     Failure { error, cause: Some(cause) }

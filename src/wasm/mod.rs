@@ -6,6 +6,7 @@
 //! `await`, so any number of calls may be in flight on one client.
 
 pub(crate) mod api;
+mod cancel;
 pub(crate) mod convert;
 mod fetch;
 

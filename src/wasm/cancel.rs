@@ -1,0 +1,205 @@
+//! A call's deadline and the caller's AbortSignal, as one thing every await races against.
+//!
+//! Timers and AbortController come from the host through js-sys: `setTimeout` from
+//! `globalThis`, so the same code runs in Node, browsers, workers and workerd. Everything
+//! is released when the call ends (the timer is cleared and the abort listener removed),
+//! so a finished call keeps neither the process nor the caller's signal busy.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::error::{codes, concat, DmsError};
+use crate::params::decimal;
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::fetch::Failure;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Running,
+    TimedOut,
+    Aborted,
+}
+
+thread_local! {
+    /// Attached as the rejection handler of every `cancelled` promise, so one that rejects
+    /// while nothing races it is never reported as an unhandled rejection.
+    static IGNORE: JsValue = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value();
+}
+
+pub struct Cancel {
+    state: Rc<Cell<State>>,
+    reason: Rc<Cell<Option<()>>>,
+    abort_reason: JsValue,
+    timeout_ms: u32,
+    /// Rejects as soon as the deadline passes or the caller aborts.
+    cancelled: Promise,
+    /// Given to fetch, so an abandoned request is also torn down by the runtime.
+    controller: Option<JsValue>,
+    timer: JsValue,
+    user_signal: Option<(JsValue, JsValue)>,
+}
+
+fn global_function(name: &str) -> Option<Function> {
+    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?.dyn_into().ok()
+}
+
+fn call_method(target: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let method: Function = Reflect::get(target, &JsValue::from_str(name))?.dyn_into()?;
+    let list = Array::new();
+    for arg in args {
+        list.push(arg);
+    }
+    method.apply(target, &list)
+}
+
+impl Cancel {
+    /// Starts the clock. `signal` is the caller's AbortSignal (already checked to be one).
+    pub fn start(timeout_ms: u32, signal: Option<JsValue>) -> Cancel {
+        let state = Rc::new(Cell::new(State::Running));
+        let mut reject_slot: Option<Function> = None;
+        let cancelled = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
+        IGNORE.with(|ignore| {
+            let _ = call_method(&cancelled, "catch", &[ignore]);
+        });
+        let controller = global_function("AbortController").and_then(|ctor| Reflect::construct(&ctor, &Array::new()).ok());
+        let abort_reason = signal
+            .as_ref()
+            .and_then(|s| Reflect::get(s, &JsValue::from_str("reason")).ok())
+            .unwrap_or(JsValue::UNDEFINED);
+
+        let stop = {
+            let state = state.clone();
+            let controller = controller.clone();
+            move |next: State, reason: JsValue| {
+                if state.get() != State::Running {
+                    return;
+                }
+                state.set(next);
+                if let Some(controller) = &controller {
+                    let _ = call_method(controller, "abort", &[&reason]);
+                }
+                if let Some(reject) = &reject_slot {
+                    let _ = reject.call0(&JsValue::UNDEFINED);
+                }
+            }
+        };
+        let stop = Rc::new(stop);
+
+        let timer = {
+            let stop = stop.clone();
+            let callback = Closure::once_into_js(move || stop(State::TimedOut, JsValue::UNDEFINED));
+            global_function("setTimeout")
+                .and_then(|set| set.call2(&js_sys::global(), &callback, &JsValue::from(timeout_ms)).ok())
+                .unwrap_or(JsValue::UNDEFINED)
+        };
+
+        let mut cancel = Cancel {
+            state,
+            reason: Rc::new(Cell::new(None)),
+            abort_reason,
+            timeout_ms,
+            cancelled,
+            controller,
+            timer,
+            user_signal: None,
+        };
+        if let Some(signal) = signal {
+            let already = Reflect::get(&signal, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()) == Some(true);
+            if already {
+                stop(State::Aborted, cancel.abort_reason.clone());
+            } else {
+                let listener = {
+                    let stop = stop.clone();
+                    let signal = signal.clone();
+                    Closure::<dyn FnMut()>::new(move || {
+                        let reason = Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
+                        stop(State::Aborted, reason)
+                    })
+                    .into_js_value()
+                };
+                let _ = call_method(&signal, "addEventListener", &[&JsValue::from_str("abort"), &listener]);
+                cancel.user_signal = Some((signal, listener));
+            }
+        }
+        cancel
+    }
+
+    /// The signal to hand to fetch, when the runtime has AbortController.
+    pub fn fetch_signal(&self) -> Option<JsValue> {
+        self.controller.as_ref().and_then(|c| Reflect::get(c, &JsValue::from_str("signal")).ok())
+    }
+
+    /// The Timeout or Aborted failure, once the call is cancelled.
+    pub fn failure(&self) -> Option<Failure> {
+        match self.state.get() {
+            State::Running => None,
+            State::TimedOut => Some(Failure {
+                error: DmsError {
+                    retryable: true,
+                    ..DmsError::client(codes::TIMEOUT, concat(&["the call did not finish within ", &decimal(i64::from(self.timeout_ms)), " ms"]))
+                },
+                cause: None,
+            }),
+            State::Aborted => {
+                // The reason as the signal had it when it fired.
+                let reason = self
+                    .user_signal
+                    .as_ref()
+                    .and_then(|(signal, _)| Reflect::get(signal, &JsValue::from_str("reason")).ok())
+                    .unwrap_or_else(|| self.abort_reason.clone());
+                Some(Failure { error: DmsError::client(codes::ABORTED, "the call was aborted".into()), cause: Some(reason) })
+            }
+        }
+    }
+
+    /// Fails at once if the call is already cancelled.
+    pub fn check(&self) -> Result<(), Failure> {
+        match self.failure() {
+            Some(failure) => Err(failure),
+            None => Ok(()),
+        }
+    }
+
+    /// Awaits `promise`, or stops when the call is cancelled. On rejection the caller gets
+    /// the JS reason; `failure()` tells whether it was the cancellation.
+    pub async fn race(&self, promise: Promise) -> Result<JsValue, JsValue> {
+        let both = Array::of2(&promise, &self.cancelled);
+        JsFuture::from(Promise::race(&both)).await
+    }
+
+    /// Waits `ms` (the retry backoff), or stops early when the call is cancelled.
+    pub async fn sleep(&self, ms: f64) -> Result<(), Failure> {
+        let mut timer = JsValue::UNDEFINED;
+        let delay = Promise::new(&mut |resolve, _reject| {
+            if let Some(set) = global_function("setTimeout") {
+                timer = set.call2(&js_sys::global(), &resolve, &JsValue::from_f64(ms)).unwrap_or(JsValue::UNDEFINED);
+            }
+        });
+        let outcome = self.race(delay).await;
+        if let Some(clear) = global_function("clearTimeout") {
+            let _ = clear.call1(&js_sys::global(), &timer);
+        }
+        match (outcome, self.failure()) {
+            (_, Some(failure)) => Err(failure),
+            (Ok(_), None) => Ok(()),
+            (Err(cause), None) => Err(Failure { error: DmsError::client(codes::NETWORK_ERROR, "the retry timer failed".into()), cause: Some(cause) }),
+        }
+    }
+}
+
+impl Drop for Cancel {
+    /// Clears the deadline timer and detaches from the caller's signal.
+    fn drop(&mut self) {
+        if let Some(clear) = global_function("clearTimeout") {
+            let _ = clear.call1(&js_sys::global(), &self.timer);
+        }
+        if let Some((signal, listener)) = &self.user_signal {
+            let _ = call_method(signal, "removeEventListener", &[&JsValue::from_str("abort"), listener]);
+        }
+        let _ = &self.reason;
+    }
+}
