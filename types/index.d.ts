@@ -18,8 +18,36 @@ export type {
 } from './operations.js';
 
 /** A fetch-compatible function: the host's `fetch` or a wrapper around it. */
-export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string }) =>
+export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string; redirect: 'manual'; signal?: AbortSignal }) =>
   Promise<{ readonly status: number; text(): Promise<string> }>;
+
+/** What a `credentials` function resolves to (e.g. from STS AssumeRole). */
+export interface ProvidedCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+  /** When they expire: a Date, milliseconds since the epoch, or `YYYY-MM-DDThh:mm:ssZ`. Cached until a minute before. */
+  expiration?: Date | number | string;
+}
+
+/** What `onRequest` sees before each attempt. */
+export interface RequestEvent {
+  action: string;
+  attempt: number;
+}
+
+/** What `onResponse` sees after each attempt. Never the secret or the signature. */
+export interface ResponseEvent {
+  action: string;
+  attempt: number;
+  durationMs: number;
+  /** Whether another attempt follows. */
+  retrying: boolean;
+  status?: number;
+  requestId?: string;
+  /** The error code, when the attempt failed. */
+  code?: string;
+}
 
 export interface ClientOptions {
   /** AccessKey id (or an STS temporary key id). */
@@ -28,6 +56,8 @@ export interface ClientOptions {
   accessKeySecret?: string;
   /** STS security token, with temporary credentials. */
   securityToken?: string;
+  /** Instead of the three above: called when credentials are needed, cached until shortly before `expiration`. */
+  credentials?: () => ProvidedCredentials | Promise<ProvidedCredentials>;
   /**
    * Any http(s) URL; a path prefix is kept (`https://admin.example.com/api/dms` sends to
    * `https://admin.example.com/api/dms/`). Wins over `regionId`.
@@ -38,6 +68,24 @@ export interface ClientOptions {
   regionId?: string;
   /** The fetch to send with. Default: `globalThis.fetch`, looked up at each call. */
   fetch?: FetchLike;
+  /** Attempts in all, 1 to 10 (default 3); only throttling, 5xx and network failures are retried. */
+  maxAttempts?: number;
+  /** Backoff before the second attempt is drawn from 0 to this (default 200 ms), doubling after. */
+  retryBaseDelayMs?: number;
+  /** Cap of one backoff (default 5000 ms). */
+  retryMaxDelayMs?: number;
+  /** Time budget of a call, all attempts included (default 30000 ms); then it rejects with code `Timeout`. */
+  timeoutMs?: number;
+  onRequest?: (event: RequestEvent) => void;
+  onResponse?: (event: ResponseEvent) => void;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborting rejects the call at once with code `Aborted` (the signal's reason as `cause`). */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number;
 }
 
 /** What Stop and Resume resolve to. */
@@ -53,6 +101,8 @@ export type ClientErrorCode =
   | 'MissingCredentials'
   | 'NetworkError'
   | 'InvalidResponse'
+  | 'Timeout'
+  | 'Aborted'
   | 'UnsupportedRuntime';
 
 export interface DmsErrorInit {
@@ -86,16 +136,22 @@ export class DmsError extends Error {
 export class DmsClient {
   /** Throws `DmsError` (InvalidParameter) for malformed options. */
   constructor(options?: ClientOptions);
-  stopTaskFlowInstance(params: StopTaskFlowInstanceParams): Promise<OperationResult>;
-  resumeTaskFlowInstance(params: ResumeTaskFlowInstanceParams): Promise<OperationResult>;
+  stopTaskFlowInstance(params: StopTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
+  resumeTaskFlowInstance(params: ResumeTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
   toJSON(): { endpoint: string; credentials: "set" | "missing" | "from a function"; maxAttempts: number; timeoutMs: number };
 }
 
-/** Client options and operation parameters in one object. */
-export function stopTaskFlowInstance(input: ClientOptions & StopTaskFlowInstanceParams): Promise<OperationResult>;
-export function resumeTaskFlowInstance(input: ClientOptions & ResumeTaskFlowInstanceParams): Promise<OperationResult>;
+/**
+ * Client options and operation parameters in one object. In Node, without credentials in
+ * the input, ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN are used.
+ */
+export function stopTaskFlowInstance(input: ClientOptions & StopTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
+export function resumeTaskFlowInstance(input: ClientOptions & ResumeTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
+
+/** Bytes of the wasm module's linear memory (it grows, never shrinks): for watching a long-lived process. */
+export function wasmMemoryBytes(): number;
 
 export interface SigningOptions {
   /** `YYYY-MM-DDThh:mm:ssZ`; default: now. */
@@ -114,7 +170,7 @@ export interface SignedRequest {
 
 /** Builds and signs a request without sending it; parameters use their wire names. Throws `DmsError`. */
 export function signRequest<A extends Action>(
-  options: Omit<ClientOptions, 'fetch'>,
+  options: Pick<ClientOptions, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'endpoint' | 'regionId'>,
   action: A,
   params: WireParamsByAction[A],
   signing?: SigningOptions,

@@ -1,6 +1,6 @@
 // Compiled with `tsc --strict --noEmit` by js-tests/types.test.mjs: the whole public API
 // as a user writes it. Lines marked @ts-expect-error must stay errors.
-import { DmsClient, DmsError, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance } from 'dms-taskflow';
+import { DmsClient, DmsError, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance, wasmMemoryBytes } from 'dms-taskflow';
 import type { OperationResult, SignedRequest } from 'dms-taskflow';
 
 async function main(): Promise<void> {
@@ -12,6 +12,20 @@ async function main(): Promise<void> {
   await resumeTaskFlowInstance({ accessKeyId: 'id', accessKeySecret: 's', dagId: 1, dagInstanceId: 2, dagVersion: '3' });
   const request: SignedRequest = signRequest({ accessKeyId: 'id', accessKeySecret: 's' }, 'StopTaskFlowInstance', { DagId: '7', DagInstanceId: '47' }, { nonce: 'n' });
   const body: string = request.body;
+
+  const resilient = new DmsClient({
+    credentials: async () => ({ accessKeyId: 'STS.x', accessKeySecret: 's', securityToken: 't', expiration: new Date() }),
+    maxAttempts: 5,
+    retryBaseDelayMs: 100,
+    retryMaxDelayMs: 2000,
+    timeoutMs: 10_000,
+    onRequest: ({ action, attempt }) => console.log(action, attempt),
+    onResponse: ({ status, requestId, durationMs, code, retrying }) => console.log(status, requestId, durationMs, code, retrying),
+  });
+  await resilient.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2 }, { signal: AbortSignal.timeout(1000), timeoutMs: 500 });
+  const bytes: number = wasmMemoryBytes();
+  // @ts-expect-error signRequest cannot use a credentials function
+  signRequest({ credentials: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }) }, 'StopTaskFlowInstance', { DagId: 1, DagInstanceId: 2 });
 
   // @ts-expect-error dagVersion is required for resume
   await client.resumeTaskFlowInstance({ dagId: 1, dagInstanceId: 2 });
@@ -29,7 +43,7 @@ async function main(): Promise<void> {
       const code: string = error.code;
       const status: number | undefined = error.status;
       const retryable: boolean = error.retryable;
-      console.log(code, status, retryable, error.requestId, requestId, body);
+      console.log(code, status, retryable, error.requestId, requestId, body, bytes);
     }
   }
 }

@@ -1,0 +1,83 @@
+//! Property tests: the percent-encoder and the response parser never panic, whatever the
+//! input, and the encoder round-trips. A panic in the wasm build would be a trap that
+//! poisons the module for every later call.
+//!
+//!   cargo test --test properties                          (CI: 2,000 cases per property)
+//!   PROPTEST_CASES=10000000 cargo test --release --test properties   (the long run)
+
+use dms_taskflow::encode::percent_encode;
+use dms_taskflow::json;
+use dms_taskflow::response;
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+}
+
+/// Text biased toward what a DMS answer or a hostile body contains.
+fn body() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[{}\\[\\]\":,0-9eE+.\\-tfnrulsa\\\\ ]{0,80}",
+        "\\{\"(RequestId|Success|Code|Message|ErrorCode|ErrorMessage|HostId)\":(true|false|null|\"[^\"]{0,20}\"|-?[0-9]{1,25}(\\.[0-9]+)?)(,\"[A-Za-z]{1,10}\":[^,}]{0,10}){0,4}\\}",
+        "(\\\\u[0-9a-fA-F]{4}|\\\\[\"\\\\/bfnrtx]|[\\u{0}-\\u{7f}]){0,40}",
+    ]
+}
+
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn encoder_output_is_unreserved_or_escaped_and_round_trips(input in any::<String>()) {
+        let encoded = percent_encode(&input);
+        prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%0123456789ABCDEF".contains(&b)));
+        prop_assert_eq!(percent_decode(&encoded), input.as_bytes());
+    }
+
+    #[test]
+    fn json_parser_never_panics(text in body()) {
+        let _ = json::parse(&text);
+    }
+
+    #[test]
+    fn response_classifier_never_panics_nor_leaks(
+        status in 0u16..1000,
+        text in body(),
+        secret in "[a-zA-Z0-9+/]{12,16}",
+        echo in 0usize..4,
+    ) {
+        // Bodies that echo the secret, as a misbehaving gateway or proxy might.
+        let text = match echo {
+            0 => text,
+            1 => format!("<html>{text}{secret}</html>"),
+            2 => format!(r#"{{"Code":"Forbidden.RAM","Message":"{text} {secret}"}}"#),
+            _ => format!(r#"{{"RequestId":"R","Success":false,"ErrorCode":"X","ErrorMessage":"{}"}}"#, percent_encode(&secret)),
+        };
+        match response::parse(status, &text, &[secret.as_str()]) {
+            Ok(success) => prop_assert!((200..300).contains(&status) && !success.request_id.is_empty()),
+            Err(error) => {
+                prop_assert!(!error.code.is_empty());
+                prop_assert!(error.message.chars().count() <= 700);
+                prop_assert!(!error.message.contains(secret.as_str()), "{}", error.message);
+                prop_assert!(!error.message.contains(&percent_encode(&secret)), "{}", error.message);
+            }
+        }
+    }
+}
