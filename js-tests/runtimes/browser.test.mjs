@@ -159,3 +159,61 @@ for (const [name, bundle] of Object.entries(bundlers)) {
     });
   });
 }
+
+// The README's browser-console pattern, for real: the page gets STS credentials from its
+// own backend and calls DMS through a same-origin proxy path. The emulator sends no CORS
+// headers here, so this only works because nothing crosses origins.
+test('browser admin console: same-origin proxy path and STS credentials from the backend', async (t) => {
+  const app = join(consumer, 'browser-console');
+  const out = join(app, 'out');
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(join(app, 'src'), { recursive: true });
+  cpSync(join(here, 'browser/console-example.mjs'), join(app, 'src/page.mjs'));
+  await bundlers.esbuild(app, out);
+
+  const { startEmulator, DEFAULT_ACCOUNTS } = await import('../../emulator/index.mjs');
+  const emulator = await startEmulator({ pathPrefix: '/api/dms' });
+  t.after(() => emulator.close());
+  const sts = DEFAULT_ACCOUNTS.find((account) => account.securityToken);
+  const upstream = new URL(emulator.url);
+
+  const statics = await serve(out);
+  t.after(statics.close);
+  // The console's backend: credentials at /console/dms-credentials, /api/dms/* proxied
+  // unchanged to DMS (here the emulator), everything else from the static build.
+  const backend = http.createServer((req, res) => {
+    if (req.url === '/console/dms-credentials') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(sts));
+    } else if (req.url.startsWith('/api/dms')) {
+      const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    } else {
+      http.get(new URL(req.url, statics.url), (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+    }
+  });
+  await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => backend.close(resolve)));
+
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  await page.goto(`http://127.0.0.1:${backend.address().port}/`);
+  await page.waitForFunction(() => document.body.textContent.startsWith('stopped ('), null, { timeout: PAGE_TIMEOUT_MS });
+
+  assert.deepEqual(problems, []);
+  assert.equal(emulator.getInstance('1001', '5001').status, 'stopped');
+  const [request] = emulator.requests;
+  assert.equal(emulator.requests.length, 1);
+  assert.equal(request.path, '/api/dms/');
+  assert.equal(request.params.SecurityToken, sts.securityToken);
+  assert.equal(request.accessKeyId, sts.accessKeyId);
+});
