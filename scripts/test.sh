@@ -34,5 +34,10 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" js-tests/ || status=$?
 passed=$(sed -n 's/^# pass //p' "$tap" | tail -1)
 failed=$(sed -n 's/^# fail //p' "$tap" | tail -1)
+# The test log itself must not show a credential the tests used (the emulator's accounts).
+if grep -n -F -e emulator-secret-01 -e emulator-sts-secret -e emulator-sts-token "$tap"; then
+  echo "a secret appears in the test log (above)"
+  status=1
+fi
 echo "js-tests: ${passed:-0} passed, ${failed:-?} failed"
 exit "$status"
