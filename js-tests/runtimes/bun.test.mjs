@@ -61,11 +61,11 @@ for (const [label, script, entryFile] of variants) {
 }
 
 test('bun: the README example stops an instance', { timeout: 50_000 }, async (t) => {
-  const dir = stageInConsumer(t, 'bun', ['bun-example.mjs']);
+  const dir = stageInConsumer(t, 'bun', ['node-example.mjs']);
   const emulator = await startEmulator();
   t.after(() => emulator.close());
   const { accessKeyId, accessKeySecret } = DEFAULT_ACCOUNTS[0];
-  const run = await bunRun(t, join(dir, 'bun-example.mjs'), [], {
+  const run = await bunRun(t, join(dir, 'node-example.mjs'), [], {
     ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret,
     DMS_ENDPOINT: emulator.url,
