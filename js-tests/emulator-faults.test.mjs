@@ -5,94 +5,32 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 
-import { percentEncode, signRpc } from '../emulator/signature.mjs';
-import { DEFAULT_ACCOUNTS, startEmulator } from '../emulator/index.mjs';
+import { startEmulator } from '../emulator/index.mjs';
+import {
+  assertGateway as assertGatewayAnswer,
+  assertSuccess,
+  call,
+  formEncode,
+  post,
+  runNode,
+  signedParams,
+  withEmulator,
+} from './support/emulator-requests.mjs';
 
-const KEY = DEFAULT_ACCOUNTS[0];
 const MINUTE = 60 * 1000;
 const INDEX_URL = new URL('../emulator/index.mjs', import.meta.url).href;
-const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 
 // --- helpers ----------------------------------------------------------------
+// Requests are signed and sent with ./support/emulator-requests.mjs:
+// signedParams(action, opParams, { timeMs, nonce, secret, ... }) and post(url, params, { signal }).
 
-/** 'YYYY-MM-DDThh:mm:ssZ' for a time in ms. */
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace(/\.[0-9]{3}Z$/, 'Z');
-}
-
-function formEncode(params) {
-  return Object.entries(params)
-    .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
-    .join('&');
-}
-
-/** Signed parameters, with a fresh nonce and the current (or given) timestamp. */
-function signedParams(action, opParams = {}, { timeMs = Date.now(), nonce = randomUUID(), secret = KEY.accessKeySecret } = {}) {
-  const params = {
-    Action: action,
-    Version: '2018-11-01',
-    Format: 'JSON',
-    AccessKeyId: KEY.accessKeyId,
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0',
-    SignatureNonce: nonce,
-    Timestamp: isoSeconds(timeMs),
-    ...opParams,
-  };
-  params.Signature = signRpc('POST', params, secret);
-  return params;
-}
-
-/** POSTs the parameters; `signal` for timeouts. Resolves the whole answer, or rejects as fetch does. */
-async function post(url, params, { signal } = {}) {
-  const res = await fetch(url, {
-    method: 'POST',
-    body: formEncode(params),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    signal,
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json, params };
-}
+/** A gateway error, its x-acs-request-id header included. */
+const assertGateway = (res, status, code) => assertGatewayAnswer(res, status, code, { requestIdHeader: true });
 
 /** A signed StopTaskFlowInstance of dagId/dagInstanceId (other options: see signedParams, signal). */
 function stop(emu, dagId, dagInstanceId, options = {}) {
-  return post(emu.url, signedParams('StopTaskFlowInstance', { DagId: dagId, DagInstanceId: dagInstanceId }, options), options);
-}
-
-async function withEmulator(options, fn) {
-  const emu = await startEmulator(options);
-  try {
-    return await fn(emu);
-  } finally {
-    await emu.close();
-  }
-}
-
-function assertGateway(res, status, code) {
-  assert.equal(res.status, status, `expected HTTP ${status} ${code}, got ${res.status}: ${res.text}`);
-  assert.ok(res.json, `a JSON body, got ${res.text}`);
-  assert.equal(res.json.Code, code, res.text);
-  assert.match(res.json.RequestId, REQUEST_ID);
-  assert.equal(res.json.HostId, 'dms-enterprise.aliyuncs.com');
-  assert.equal(typeof res.json.Message, 'string');
-  assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8');
-  assert.equal(res.headers.get('x-acs-request-id'), res.json.RequestId);
-  assert.ok(res.headers.get('date'));
-}
-
-function assertSuccess(res) {
-  assert.equal(res.status, 200, res.text);
-  assert.equal(res.json?.Success, true, res.text);
+  return call(emu, 'StopTaskFlowInstance', { DagId: dagId, DagInstanceId: dagInstanceId }, options);
 }
 
 function assertNotJson(text) {
@@ -674,21 +612,3 @@ describe('load and lifecycle', () => {
   });
 });
 
-function runNode(args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsed: Date.now() - started });
-    });
-  });
-}

@@ -20,6 +20,18 @@ import {
   signRpc,
 } from '../emulator/signature.mjs';
 import { DEFAULT_ACCOUNTS, DEFAULT_SEED, startEmulator } from '../emulator/index.mjs';
+import {
+  REQUEST_ID,
+  assertGateway as assertGatewayAnswer,
+  assertSuccess as assertSuccessAnswer,
+  buildParams,
+  call,
+  formEncode,
+  isoSeconds,
+  runNode,
+  send,
+  withEmulator,
+} from './support/emulator-requests.mjs';
 
 const KEY = DEFAULT_ACCOUNTS[0];
 const STS = DEFAULT_ACCOUNTS[1];
@@ -28,105 +40,15 @@ const INDEX_URL = new URL('../emulator/index.mjs', import.meta.url).href;
 const CLI_PATH = fileURLToPath(new URL('../emulator/cli.mjs', import.meta.url));
 
 // --- helpers ----------------------------------------------------------------
+// Requests are built, signed and sent with ./support/emulator-requests.mjs: buildParams,
+// call(emu, action, opParams, options) (a signed request; options: method, account,
+// secret, nonce, timestamp, overrides, omit, afterSign, url) and send(url, options).
 
-/** 'YYYY-MM-DDThh:mm:ssZ' for a time in ms. */
-function isoSeconds(ms) {
-  return new Date(ms).toISOString().replace(/\.[0-9]{3}Z$/, 'Z');
-}
+/** A gateway error, its Recommend URL included. */
+const assertGateway = (res, status, code) => assertGatewayAnswer(res, status, code, { recommend: true });
 
-function formEncode(params) {
-  return Object.entries(params)
-    .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
-    .join('&');
-}
-
-/** Common + operation parameters, before signing. */
-function buildParams(action, opParams = {}, options = {}) {
-  const account = options.account ?? KEY;
-  const params = {
-    Action: action,
-    Version: '2018-11-01',
-    Format: 'JSON',
-    AccessKeyId: account.accessKeyId,
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0',
-    SignatureNonce: options.nonce ?? randomUUID(),
-    Timestamp: options.timestamp ?? isoSeconds(Date.now()),
-    ...opParams,
-  };
-  if (account.securityToken !== undefined) params.SecurityToken = account.securityToken;
-  Object.assign(params, options.overrides ?? {});
-  for (const name of options.omit ?? []) delete params[name];
-  return params;
-}
-
-async function send(url, { method = 'POST', params, body, headers = {} } = {}) {
-  let target = url;
-  let payload = body;
-  const allHeaders = { ...headers };
-  if (params && method === 'GET') {
-    target = `${url}?${formEncode(params)}`;
-  } else if (params) {
-    payload = formEncode(params);
-    allHeaders['Content-Type'] ??= 'application/x-www-form-urlencoded';
-  }
-  const res = await fetch(target, { method, body: payload, headers: allHeaders });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-/**
- * A signed request. options: method, account, secret (to sign with), nonce,
- * timestamp, overrides, omit (names removed before signing; 'Signature' after),
- * afterSign(params) (tamper with the signed parameters), url.
- */
-async function call(emu, action, opParams = {}, options = {}) {
-  const method = options.method ?? 'POST';
-  const account = options.account ?? KEY;
-  const params = buildParams(action, opParams, { ...options, omit: (options.omit ?? []).filter((n) => n !== 'Signature') });
-  params.Signature = signRpc(method, params, options.secret ?? account.accessKeySecret);
-  if (options.omit?.includes('Signature')) delete params.Signature;
-  const sent = options.afterSign ? options.afterSign({ ...params }) : params;
-  const res = await send(options.url ?? emu.url, { method, params: sent });
-  return { ...res, params: sent };
-}
-
-async function withEmulator(options, fn) {
-  const emu = await startEmulator(options);
-  try {
-    return await fn(emu);
-  } finally {
-    await emu.close();
-  }
-}
-
-const REQUEST_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
-
-function assertGateway(res, status, code) {
-  assert.equal(res.status, status, `expected HTTP ${status} ${code}, got ${res.status}: ${res.text}`);
-  assert.ok(res.json, `a JSON body, got ${res.text}`);
-  assert.equal(res.json.Code, code, res.text);
-  assert.match(res.json.RequestId, REQUEST_ID);
-  assert.equal(res.json.HostId, 'dms-enterprise.aliyuncs.com');
-  assert.equal(typeof res.json.Message, 'string');
-  assert.equal(res.json.Recommend, `https://api.aliyun.com/troubleshoot?q=${code}&product=dms-enterprise`);
-  assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8');
-  assert.ok(res.headers.get('date'));
-}
-
-function assertSuccess(res) {
-  assert.equal(res.status, 200, res.text);
-  assert.equal(res.json.Success, true, res.text);
-  assert.equal(res.json.ErrorCode, '');
-  assert.equal(res.json.ErrorMessage, '');
-  assert.match(res.json.RequestId, REQUEST_ID);
-}
+/** A success with the whole business envelope (empty ErrorCode/ErrorMessage, RequestId). */
+const assertSuccess = (res) => assertSuccessAnswer(res, { envelope: true });
 
 function assertBusinessFailure(res, errorCode) {
   assert.equal(res.status, 200, res.text);
@@ -901,25 +823,6 @@ describe('the emulator object', () => {
 });
 
 // --- the CLI --------------------------------------------------------------------
-
-function runNode(args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsed: Date.now() - started });
-    });
-  });
-}
 
 describe('cli.mjs', () => {
   test('--help, and a bad option exits 2', async () => {
