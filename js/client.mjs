@@ -19,20 +19,32 @@ export function defineDmsClient(wasm, DmsError) {
       throw new DmsError({ code: 'InvalidParameter', message: `DmsClient.${method} was called on something that is not a DmsClient` });
     }
 
-    static #call(self, method, params, options) {
+    static #send(self, name, send) {
       try {
-        return DmsClient.#wasmOf(self, method)[method](params, options);
+        return send(DmsClient.#wasmOf(self, name));
       } catch (error) {
         return Promise.reject(error);
       }
     }
 
-    stopTaskFlowInstance(params, options) {
-      return DmsClient.#call(this, 'stopTaskFlowInstance', params, options);
+    // One method per task-flow operation, from the table compiled into the wasm
+    // (`stopTaskFlowInstance`, `listTaskFlowInstance`, ...).
+    static {
+      for (const [method, action] of wasm.operationMethods()) {
+        // Written as an object-literal method so the function is named after the operation
+        // (stack traces, inspection) and, like class methods, not enumerable.
+        const operation = {
+          [method](params, options) {
+            return DmsClient.#send(this, method, (client) => client.invoke(action, params, options));
+          },
+        }[method];
+        Object.defineProperty(DmsClient.prototype, method, { value: operation, writable: true, configurable: true });
+      }
     }
 
-    resumeTaskFlowInstance(params, options) {
-      return DmsClient.#call(this, 'resumeTaskFlowInstance', params, options);
+    /** Any DMS action, parameters with their wire names (`{ DagId: '7' }`). */
+    call(action, params, options) {
+      return DmsClient.#send(this, 'call', (client) => client.call(action, params, options));
     }
 
     /** Endpoint and whether credentials are set; never the credentials. */

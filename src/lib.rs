@@ -13,6 +13,7 @@ mod operations_table;
 pub mod params;
 pub mod request;
 pub mod response;
+pub mod results;
 pub mod retry;
 pub mod sign;
 pub mod timestamp;

@@ -34,6 +34,31 @@ pub struct Operation {
     /// The JS method name (`stopTaskFlowInstance`).
     pub method: &'static str,
     pub params: &'static [Param],
+    /// The documented response fields (ErrorCode/ErrorMessage left out), for the result.
+    pub response: &'static [Field],
+}
+
+/// A documented response field.
+#[derive(Debug)]
+pub struct Field {
+    pub wire: &'static str,
+    pub camel: &'static str,
+    pub shape: Shape,
+}
+
+/// What a response field holds, and so how the result shows it.
+#[derive(Debug)]
+pub enum Shape {
+    /// An int64 id: always a string in the result, never a lossy float.
+    Id,
+    /// Any other number: a JS number (a string if it is an integer JS cannot hold exactly).
+    Number,
+    String,
+    Boolean,
+    Object(&'static [Field]),
+    Array(&'static Shape),
+    /// A vendor wrapper `{ Inner: [...] }`: the result shows the list itself.
+    Wrapped(&'static str, &'static Shape),
 }
 
 pub use crate::operations_table::OPERATIONS;

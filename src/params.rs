@@ -75,6 +75,67 @@ pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Re
     Ok(out)
 }
 
+/// Parameters set by the client itself, which `call` refuses from the caller.
+const COMMON_PARAMS: [&str; 10] = [
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// Checks the parameters of an action outside the table (`client.call`): wire names as the
+/// vendor documents them (`Tag.1.Key` style allowed), values a string, a safe integer, a
+/// bigint, a boolean, or an array/object sent as a JSON string.
+pub fn validate_any(action: &str, input: &[(String, Value)]) -> Result<Vec<(String, String)>, DmsError> {
+    let valid_action = (1..=64).contains(&action.len())
+        && action.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && action.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !valid_action {
+        return Err(DmsError::invalid(concat(&["action must be a DMS action name such as ListUsers; got \"", &excerpt(action), "\""])));
+    }
+    let mut out = Vec::with_capacity(input.len());
+    for (name, value) in input {
+        let valid_name = (1..=64).contains(&name.len())
+            && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+        if !valid_name {
+            return Err(DmsError::invalid(concat(&["parameter name '", &excerpt(name), "' is not a DMS parameter name (letters, digits, '.', '_')"])));
+        }
+        if COMMON_PARAMS.contains(&name.as_str()) {
+            return Err(DmsError::invalid(concat(&[name, " is set by the client; leave it out"])));
+        }
+        if text_len(value) > MAX_VALUE_BYTES {
+            return Err(DmsError::invalid(concat(&[name, " must be at most 1 MiB; got a longer value"])));
+        }
+        let text = match value {
+            Value::Undefined => continue,
+            Value::String(text) | Value::Json(text) => text.clone(),
+            Value::Bool(flag) => if *flag { "true" } else { "false" }.into(),
+            Value::Number(_) | Value::BigInt(_) => integer_value(value)
+                .map(decimal)
+                .map_err(|why| DmsError::invalid(concat(&[name, " must be a string, an integer, a bigint, a boolean or an array/object; got ", &why, " (pass other numbers as strings)"])))?,
+            other => {
+                return Err(DmsError::invalid(concat(&[name, " must be a string, an integer, a bigint, a boolean or an array/object; got ", &describe(other)])));
+            }
+        };
+        out.push((name.clone(), text));
+    }
+    Ok(out)
+}
+
+fn text_len(value: &Value) -> usize {
+    match value {
+        Value::String(text) | Value::Json(text) | Value::BigInt(text) => text.len(),
+        _ => 0,
+    }
+}
+
 /// The allowed parameter names of `op`, for error messages.
 pub fn allowed_names(op: &Operation, naming: Naming) -> String {
     let mut out = String::new();
@@ -357,6 +418,21 @@ mod tests {
         assert!(err.message.ends_with("got a value longer than 1 MiB"));
         let err = validate(stop(), &input(&[("dagId", s(&"9".repeat(100))), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
         assert!(err.message.contains('…'), "{}", err.message);
+    }
+
+    #[test]
+    fn any_action_parameters() {
+        let params = input(&[("DbId", Value::Number(42.0)), ("Tag.1.Key", s("env")), ("Enable", Value::Bool(true)), ("List", Value::Json("[1]".into())), ("Skip", Value::Undefined)]);
+        assert_eq!(
+            validate_any("ListDatabases", &params).unwrap(),
+            [("DbId".into(), "42".into()), ("Tag.1.Key".into(), "env".into()), ("Enable".into(), "true".into()), ("List".into(), "[1]".into())]
+        );
+        assert!(validate_any("listDatabases", &[]).unwrap_err().message.starts_with("action must be a DMS action name"));
+        assert!(validate_any("List Databases", &[]).is_err());
+        assert_eq!(validate_any("X", &input(&[("Signature", s("x"))])).unwrap_err().message, "Signature is set by the client; leave it out");
+        assert!(validate_any("X", &input(&[("a b", s("x"))])).unwrap_err().message.contains("is not a DMS parameter name"));
+        assert!(validate_any("X", &input(&[("Rate", Value::Number(0.5))])).unwrap_err().message.contains("pass other numbers as strings"));
+        assert!(validate_any("X", &input(&[("Id", Value::Null)])).unwrap_err().message.ends_with("got null"));
     }
 
     #[test]

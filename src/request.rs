@@ -160,7 +160,7 @@ impl ClientConfig {
     }
 
     /// Signs `action` with its (already validated) wire parameters.
-    pub fn sign(&self, credentials: &Credentials, action: &str, params: &[(&str, String)], timestamp: &str, nonce: &str) -> SignedRequest {
+    pub fn sign<P: AsRef<str>>(&self, credentials: &Credentials, action: &str, params: &[(P, String)], timestamp: &str, nonce: &str) -> SignedRequest {
         sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce)
     }
 }
@@ -279,11 +279,11 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
 
 /// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
 /// the body in canonical order, followed by `Signature`.
-pub fn sign_rpc_post(
+pub fn sign_rpc_post<P: AsRef<str>>(
     credentials: &Credentials,
     endpoint: &str,
     action: &str,
-    params: &[(&str, String)],
+    params: &[(P, String)],
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
@@ -301,7 +301,7 @@ pub fn sign_rpc_post(
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token));
     }
-    all.extend(params.iter().map(|(name, value)| (*name, value.as_str())));
+    all.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
     let mut body = canonical_query(&mut all);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
     body.push_str("&Signature=");

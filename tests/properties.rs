@@ -5,6 +5,9 @@
 //!   cargo test --test properties                          (CI: 2,000 cases per property)
 //!   PROPTEST_CASES=10000000 cargo test --release --test properties   (the long run)
 
+// proptest is a native dev-dependency; the wasm test run (wasm-bindgen-test) skips this file.
+#![cfg(not(target_arch = "wasm32"))]
+
 use dms_taskflow::encode::percent_encode;
 use dms_taskflow::json;
 use dms_taskflow::response;

@@ -2,20 +2,18 @@
 // ./operations.d.ts (one table: spec/taskflow-operations.json).
 import type {
   Action,
+  OperationMethods,
+  ResultByAction,
   ResumeTaskFlowInstanceParams,
+  ResumeTaskFlowInstanceResult,
   StopTaskFlowInstanceParams,
+  StopTaskFlowInstanceResult,
   WireParamsByAction,
 } from './operations.js';
 
-export type {
-  Action,
-  Id,
-  Integer,
-  JsonParam,
-  ResumeTaskFlowInstanceParams,
-  StopTaskFlowInstanceParams,
-  WireParamsByAction,
-} from './operations.js';
+// Every operation's parameter and result types (`ListTaskFlowInstanceParams`,
+// `ListTaskFlowInstanceResult`, ...), generated from the operation table.
+export type * from './operations.js';
 
 /** A fetch-compatible function: the host's `fetch` or a wrapper around it. */
 export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string; redirect: 'manual'; signal?: AbortSignal }) =>
@@ -89,9 +87,16 @@ export interface CallOptions {
 }
 
 /** What Stop and Resume resolve to. */
-export interface OperationResult {
+export type OperationResult = StopTaskFlowInstanceResult & ResumeTaskFlowInstanceResult;
+
+/** Parameter values `client.call` accepts for actions outside the table. */
+export type AnyParamValue = string | number | bigint | boolean | readonly unknown[] | { readonly [key: string]: unknown };
+
+/** What `client.call` resolves to for an action outside the table: camelCase, ids as strings. */
+export interface AnyResult {
   requestId: string;
   success: true;
+  [field: string]: unknown;
 }
 
 /** Error codes the package raises itself; the server's codes pass through as sent. */
@@ -133,11 +138,20 @@ export class DmsError extends Error {
   toJSON(): Omit<DmsErrorInit, 'cause'> & { name: 'DmsError' };
 }
 
+/** One method per task-flow operation (`client.listTaskFlowInstance(...)`), from the table. */
+export interface DmsClient extends OperationMethods {}
+
 export class DmsClient {
   /** Throws `DmsError` (InvalidParameter) for malformed options. */
   constructor(options?: ClientOptions);
-  stopTaskFlowInstance(params: StopTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
-  resumeTaskFlowInstance(params: ResumeTaskFlowInstanceParams, options?: CallOptions): Promise<OperationResult>;
+  /** A task-flow action with its wire parameter names (`{ DagId: '7' }`), checked against the table. */
+  call<A extends Action>(action: A, params: WireParamsByAction[A], options?: CallOptions): Promise<ResultByAction[A]>;
+  /** Any other DMS action, parameters as the vendor documents them; same signing, retries and errors. */
+  call<S extends string>(
+    action: S extends Action ? never : S,
+    params?: { readonly [name: string]: AnyParamValue | undefined },
+    options?: CallOptions,
+  ): Promise<AnyResult>;
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
   toJSON(): { endpoint: string; credentials: "set" | "missing" | "from a function"; maxAttempts: number; timeoutMs: number };

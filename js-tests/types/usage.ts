@@ -24,6 +24,24 @@ async function main(): Promise<void> {
   });
   await resilient.stopTaskFlowInstance({ dagId: 1, dagInstanceId: 2 }, { signal: AbortSignal.timeout(1000), timeoutMs: 500 });
   const bytes: number = wasmMemoryBytes();
+
+  // Every operation of the table, with typed results (ids as strings, wrappers unwrapped).
+  const list = await client.listTaskFlowInstance({ dagId: 1, pageIndex: 1, pageSize: 20 });
+  const firstId: string | undefined = list.dagInstanceList?.[0]?.id;
+  const total: number | undefined = list.totalCount;
+  // @ts-expect-error ids in results are strings, not numbers
+  const wrong: number | undefined = list.dagInstanceList?.[0]?.id;
+  const edges = await client.addTaskFlowEdges({ dagId: '1', edges: [{ nodeFrom: 1, nodeEnd: 2 }] });
+  const edgeIds: string[] | undefined = edges.edgeIds;
+  // @ts-expect-error pageSize is required
+  await client.listTaskFlowInstance({ dagId: 1, pageIndex: 1 });
+  // client.call: table actions with wire names, typed; any other action, loosely typed.
+  const stoppedViaCall: string = (await client.call('StopTaskFlowInstance', { DagId: '1', DagInstanceId: 2n })).requestId;
+  const users = await client.call('ListUsers', { PageNumber: 1, Role: 'ADMIN' });
+  const anything: unknown = users.userList;
+  // @ts-expect-error table actions take their wire parameters
+  await client.call('StopTaskFlowInstance', { dagId: 1, dagInstanceId: 2 });
+  console.log(firstId, total, wrong, edgeIds, stoppedViaCall, anything);
   // @ts-expect-error signRequest cannot use a credentials function
   signRequest({ credentials: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }) }, 'StopTaskFlowInstance', { DagId: 1, DagInstanceId: 2 });
 

@@ -6,13 +6,14 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
-use crate::operations::{by_action, Operation};
-use crate::params::{decimal, validate, Naming, Value};
+use crate::operations::{by_action, Field, Operation, OPERATIONS};
+use crate::params::{decimal, validate, validate_any, Naming, Value};
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
+use crate::results::{map_result, Out};
 use crate::retry::{clock_offset_ms, decide, Decision};
 use crate::timestamp;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -64,14 +65,32 @@ impl DmsClient {
         Ok(DmsClient { inner: Rc::new(client) })
     }
 
-    #[wasm_bindgen(js_name = stopTaskFlowInstance)]
-    pub fn stop_task_flow_instance(&self, params: JsValue, options: JsValue) -> Promise {
-        call(self.inner.clone(), "StopTaskFlowInstance", &params, &options)
+    /// A task-flow operation of the table, by wire action, with camelCase parameters (what
+    /// the generated `DmsClient` methods call).
+    pub fn invoke(&self, action: &str, params: JsValue, options: JsValue) -> Promise {
+        let prepared = (|| {
+            let op = operation(action)?;
+            let wire = validate(op, &entries(&params, "params")?, Naming::Camel)?;
+            Ok((Prepared::table(op, wire), call_options(&options)?))
+        })();
+        start(self.inner.clone(), prepared)
     }
 
-    #[wasm_bindgen(js_name = resumeTaskFlowInstance)]
-    pub fn resume_task_flow_instance(&self, params: JsValue, options: JsValue) -> Promise {
-        call(self.inner.clone(), "ResumeTaskFlowInstance", &params, &options)
+    /// Any DMS action, parameters with their wire names: table actions are checked against
+    /// the table, others only for well-formed names and values.
+    pub fn call(&self, action: JsValue, params: JsValue, options: JsValue) -> Promise {
+        let prepared = (|| {
+            let name = action
+                .as_string()
+                .ok_or_else(|| DmsError::invalid(concat(&["action must be a DMS action name such as ListTaskFlow; got ", &describe_js(&action)])))?;
+            let input = entries(&params, "params")?;
+            let prepared = match by_action(&name) {
+                Some(op) => Prepared::table(op, validate(op, &input, Naming::Wire)?),
+                None => Prepared { params: validate_any(&name, &input)?, action: name, response: None },
+            };
+            Ok((prepared, call_options(&options)?))
+        })();
+        start(self.inner.clone(), prepared)
     }
 
     /// Where the client sends and whether it has credentials; never the credentials.
@@ -117,6 +136,16 @@ pub fn sign_request(options: JsValue, action: JsValue, params: JsValue, signing:
 #[wasm_bindgen(js_name = wasmMemoryBytes)]
 pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
+}
+
+/// `[method, action]` for every operation of the table: the JS `DmsClient` defines one
+/// method per row from this, so the table stays the only list.
+#[wasm_bindgen(js_name = operationMethods)]
+pub fn operation_methods() -> Array {
+    OPERATIONS
+        .iter()
+        .map(|op| JsValue::from(Array::of2(&JsValue::from_str(op.method), &JsValue::from_str(op.action))))
+        .collect()
 }
 
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
@@ -235,15 +264,28 @@ fn operation(action: &str) -> Result<&'static Operation, DmsError> {
     by_action(action).ok_or_else(|| DmsError::invalid(concat(&["unknown action ", action])))
 }
 
-/// Validates synchronously (a bad argument rejects and sends nothing), then sends.
-fn call(client: Rc<Client>, action: &str, params: &JsValue, options: &JsValue) -> Promise {
-    let prepared = (|| {
-        let op = operation(action)?;
-        let wire = validate(op, &entries(params, "params")?, Naming::Camel)?;
-        Ok((op, wire, call_options(options)?))
-    })();
+/// A validated request, ready to sign and send any number of times.
+struct Prepared {
+    action: String,
+    params: Vec<(String, String)>,
+    /// The documented response fields, for table actions.
+    response: Option<&'static [Field]>,
+}
+
+impl Prepared {
+    fn table(op: &'static Operation, wire: Vec<(&'static str, String)>) -> Prepared {
+        Prepared {
+            action: op.action.into(),
+            params: wire.into_iter().map(|(name, value)| (name.into(), value)).collect(),
+            response: Some(op.response),
+        }
+    }
+}
+
+/// Sends a prepared call, or rejects at once (nothing sent) when preparing it failed.
+fn start(client: Rc<Client>, prepared: Result<(Prepared, CallOptions), DmsError>) -> Promise {
     match prepared {
-        Ok((op, wire, options)) => execute(client, op, wire, options),
+        Ok((prepared, options)) => execute(client, prepared, options),
         Err(error) => Promise::reject(&to_js_error(error, None)),
     }
 }
@@ -276,21 +318,21 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
             }
             error
         })?;
-        Ok((Rc::new(client), op, wire, call_options(options)?))
+        Ok((Rc::new(client), Prepared::table(op, wire), call_options(options)?))
     })();
     match prepared {
-        Ok((client, op, wire, options)) => execute(client, op, wire, options),
+        Ok((client, prepared, options)) => execute(client, prepared, options),
         Err(error) => Promise::reject(&to_js_error(error, None)),
     }
 }
 
-fn execute(client: Rc<Client>, op: &'static Operation, wire: Vec<(&'static str, String)>, options: CallOptions) -> Promise {
+fn execute(client: Rc<Client>, prepared: Prepared, options: CallOptions) -> Promise {
     future_to_promise(async move {
         let cancel = Cancel::start(options.timeout_ms.unwrap_or(client.config.timeout_ms), options.signal);
-        let outcome = attempts(&client, op, &wire, &cancel).await;
+        let outcome = attempts(&client, &prepared, &cancel).await;
         drop(cancel);
         match outcome {
-            Ok(success) => Ok(result_to_js(&success)),
+            Ok(success) => Ok(out_to_js(&map_result(prepared.response, &success.body))),
             Err(Failure { error, cause }) => Err(to_js_error(error, cause)),
         }
     })
@@ -298,15 +340,15 @@ fn execute(client: Rc<Client>, op: &'static Operation, wire: Vec<(&'static str, 
 
 /// Sends until success or a final failure: every attempt re-signed with a fresh nonce and
 /// timestamp; one extra attempt after learning the server's clock.
-async fn attempts(client: &Client, op: &Operation, wire: &[(&'static str, String)], cancel: &Cancel) -> Result<Success, Failure> {
+async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<Success, Failure> {
     let mut attempt = 0u32;
     let mut clock_learned = false;
     loop {
         cancel.check()?;
         let credentials = credentials(client, cancel).await?;
         attempt += 1;
-        let request = client.config.sign(&credentials, op.action, wire, &now(client.clock_offset_ms.get()), &new_nonce()?);
-        hook(&client.on_request, &[("action", JsValue::from_str(op.action)), ("attempt", JsValue::from(attempt))]);
+        let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get()), &new_nonce()?);
+        hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
         let started = js_sys::Date::now();
         let sensitive = credentials.sensitive();
         let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
@@ -340,7 +382,7 @@ async fn attempts(client: &Client, op: &Operation, wire: &[(&'static str, String
                 Decision::GiveUp => None,
             },
         };
-        report(client, op, attempt, started, &result, next.is_some());
+        report(client, &call.action, attempt, started, &result, next.is_some());
         match (result, next) {
             (Ok(success), _) => return Ok(success),
             (Err(failure), None) => return Err(failure),
@@ -350,12 +392,12 @@ async fn attempts(client: &Client, op: &Operation, wire: &[(&'static str, String
 }
 
 /// The `onResponse` hook: what happened to one attempt, never the secret or the signature.
-fn report(client: &Client, op: &Operation, attempt: u32, started: f64, result: &Result<Success, Failure>, retrying: bool) {
+fn report(client: &Client, action: &str, attempt: u32, started: f64, result: &Result<Success, Failure>, retrying: bool) {
     if client.on_response.is_none() {
         return;
     }
     let mut fields = vec![
-        ("action", JsValue::from_str(op.action)),
+        ("action", JsValue::from_str(action)),
         ("attempt", JsValue::from(attempt)),
         ("durationMs", JsValue::from_f64((js_sys::Date::now() - started).max(0.0))),
         ("retrying", JsValue::from_bool(retrying)),
@@ -437,9 +479,23 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
     Ok(credentials)
 }
 
-/// `{ requestId, success: true }`: what Stop and Resume answer.
-fn result_to_js(success: &Success) -> JsValue {
-    object(&[("requestId", JsValue::from_str(&success.request_id)), ("success", JsValue::TRUE)]).into()
+/// A result as plain JS values: objects, arrays, strings, numbers, booleans, null.
+fn out_to_js(out: &Out) -> JsValue {
+    match out {
+        Out::Null => JsValue::NULL,
+        Out::Bool(flag) => JsValue::from_bool(*flag),
+        // A JSON number literal is a valid float literal; parseFloat reads it exactly as JSON.parse would.
+        Out::Number(literal) => JsValue::from_f64(js_sys::Number::parse_float(literal)),
+        Out::Text(text) => JsValue::from_str(text),
+        Out::List(items) => items.iter().map(out_to_js).collect::<Array>().into(),
+        Out::Map(fields) => {
+            let object = js_sys::Object::new();
+            for (name, value) in fields {
+                let _ = Reflect::set(&object, &JsValue::from_str(name), &out_to_js(value));
+            }
+            object.into()
+        }
+    }
 }
 
 /// The host clock plus the learned offset, second precision, UTC.

@@ -74,7 +74,7 @@ async fn ids_as_number_bigint_and_string_reach_the_wire_exactly() {
     register_error_class();
     let fetch = stub_fetch(200, r#"{"RequestId":"R-1","Success":true}"#);
     let params = js("return { dagId: 7, dagInstanceId: 9223372036854775807n, tid: '0042' }");
-    let result = settle(client(&fetch).stop_task_flow_instance(params, JsValue::UNDEFINED)).await.unwrap();
+    let result = settle(client(&fetch).invoke("StopTaskFlowInstance", params, JsValue::UNDEFINED)).await.unwrap();
     assert_eq!(get(&result, "requestId").as_string().as_deref(), Some("R-1"));
     assert_eq!(get(&result, "success"), JsValue::TRUE);
     let body = js("return globalThis.__calls[0].init.body").as_string().unwrap();
@@ -100,7 +100,7 @@ async fn bad_arguments_reject_as_dms_error_and_send_nothing() {
         ("return new Proxy({}, { ownKeys() { throw new Error('trap') } })", "InvalidParameter", "params could not be read"),
         ("return { get dagId() { throw new Error('getter') }, dagInstanceId: 1 }", "InvalidParameter", "params.dagId could not be read"),
     ] {
-        let error = settle(client.stop_task_flow_instance(js(params), JsValue::UNDEFINED)).await.unwrap_err();
+        let error = settle(client.invoke("StopTaskFlowInstance", js(params), JsValue::UNDEFINED)).await.unwrap_err();
         assert!(error.is_instance_of::<js_sys::Error>());
         let is_instance = Function::new_with_args("e, C", "return e instanceof C").call2(&JsValue::UNDEFINED, &error, &class).unwrap();
         assert_eq!(is_instance, JsValue::TRUE, "{params}");
@@ -121,7 +121,7 @@ async fn server_errors_carry_code_status_and_request_id() {
         r#"{"RequestId":"R-2","HostId":"h","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3Dtestid"}"#,
     );
     let params = js("return { dagId: '1', dagInstanceId: '2', dagVersion: 3 }");
-    let error = settle(client(&fetch).resume_task_flow_instance(params, JsValue::UNDEFINED)).await.unwrap_err();
+    let error = settle(client(&fetch).invoke("ResumeTaskFlowInstance", params, JsValue::UNDEFINED)).await.unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("SignatureDoesNotMatch"));
     assert_eq!(get(&error, "status").as_f64(), Some(400.0));
     assert_eq!(get(&error, "requestId").as_string().as_deref(), Some("R-2"));
@@ -136,7 +136,7 @@ async fn a_rejecting_fetch_is_a_network_error_with_cause() {
     register_error_class();
     let fetch = js("return async () => { throw new TypeError('fetch failed') }");
     let params = js("return { dagId: 1, dagInstanceId: 2 }");
-    let error = settle(client(&fetch).stop_task_flow_instance(params, JsValue::UNDEFINED)).await.unwrap_err();
+    let error = settle(client(&fetch).invoke("StopTaskFlowInstance", params, JsValue::UNDEFINED)).await.unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("NetworkError"));
     assert_eq!(get(&error, "retryable"), JsValue::TRUE);
     assert!(get(&error, "status").is_undefined());
@@ -175,13 +175,13 @@ async fn huge_inputs_are_refused_before_they_are_copied() {
     register_error_class();
     let fetch = js("globalThis.__calls = []; return async (url, init) => { globalThis.__calls.push(1); return { status: 502, text: async () => '<html>' + 'x'.repeat(9 << 20) } }");
     let client = client(&fetch);
-    let error = settle(client.stop_task_flow_instance(js("return { dagId: '1'.repeat(2 << 20), dagInstanceId: 1 }"), JsValue::UNDEFINED)).await.unwrap_err();
+    let error = settle(client.invoke("StopTaskFlowInstance", js("return { dagId: '1'.repeat(2 << 20), dagInstanceId: 1 }"), JsValue::UNDEFINED)).await.unwrap_err();
     assert!(get(&error, "message").as_string().unwrap().ends_with("got a value longer than 1 MiB"));
     let many = js("const o = { dagId: 1, dagInstanceId: 2 }; for (let i = 0; i < 300; i++) o['k' + i] = i; return o");
-    let error = settle(client.stop_task_flow_instance(many, JsValue::UNDEFINED)).await.unwrap_err();
+    let error = settle(client.invoke("StopTaskFlowInstance", many, JsValue::UNDEFINED)).await.unwrap_err();
     assert_eq!(get(&error, "message").as_string().as_deref(), Some("params has too many keys (more than 256)"));
     assert_eq!(calls(), 0);
-    let error = settle(client.stop_task_flow_instance(js("return { dagId: 1, dagInstanceId: 2 }"), JsValue::UNDEFINED)).await.unwrap_err();
+    let error = settle(client.invoke("StopTaskFlowInstance", js("return { dagId: 1, dagInstanceId: 2 }"), JsValue::UNDEFINED)).await.unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("InvalidResponse"));
     assert_eq!(get(&error, "status").as_f64(), Some(502.0));
     let message = get(&error, "message").as_string().unwrap();

@@ -1,0 +1,219 @@
+//! Turns a successful DMS answer into the result users get: camelCase names, ids as
+//! strings, the vendor's wrapper objects (`DAGInstanceList.DAGInstance[]`) unwrapped into
+//! plain arrays. Documented fields follow the table's shapes; fields the table does not
+//! know still come through, camelCased, with integers JS cannot hold exactly as strings.
+
+use crate::json::Json;
+use crate::operations::{Field, Shape};
+
+/// A result value, ready for the binding to turn into JS.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    Null,
+    Bool(bool),
+    /// A number JS holds exactly enough: the binding parses the literal.
+    Number(String),
+    Text(String),
+    List(Vec<Out>),
+    Map(Vec<(String, Out)>),
+}
+
+/// The result of an answer whose body is `body`, shaped by the operation's fields
+/// (`None` for an action outside the table). `ErrorCode`/`ErrorMessage` are left out: on a
+/// success they are noise such as "UnknownError".
+pub fn map_result(fields: Option<&[Field]>, body: &Json) -> Out {
+    let mut out = Vec::new();
+    if let Json::Object(members) = body {
+        for (name, value) in members {
+            if name == "ErrorCode" || name == "ErrorMessage" {
+                continue;
+            }
+            let known = fields.and_then(|fields| fields.iter().find(|f| f.wire == name));
+            let mapped = match known {
+                // Only successes get here.
+                _ if name == "Success" => Out::Bool(true),
+                Some(field) => map_shape(&field.shape, value),
+                None => generic(value, is_id_name(name)),
+            };
+            out.push((known.map_or_else(|| camel_case(name), |f| f.camel.to_owned()), mapped));
+        }
+    }
+    Out::Map(out)
+}
+
+fn map_shape(shape: &Shape, value: &Json) -> Out {
+    match (shape, value) {
+        (_, Json::Null) => Out::Null,
+        (Shape::Id, Json::Number(text) | Json::String(text)) => Out::Text(text.clone()),
+        (Shape::Number, Json::Number(text)) => number(text),
+        (Shape::String, Json::String(text) | Json::Number(text)) => Out::Text(text.clone()),
+        (Shape::Boolean, Json::Bool(flag)) => Out::Bool(*flag),
+        (Shape::Boolean, Json::String(text)) if text == "true" || text == "false" => Out::Bool(text == "true"),
+        (Shape::Object(fields), Json::Object(members)) => Out::Map(
+            members
+                .iter()
+                .map(|(name, value)| match fields.iter().find(|f| f.wire == name) {
+                    Some(field) => (field.camel.to_owned(), map_shape(&field.shape, value)),
+                    None => (camel_case(name), generic(value, is_id_name(name))),
+                })
+                .collect(),
+        ),
+        (Shape::Array(element), Json::Array(items)) => Out::List(items.iter().map(|item| map_shape(element, item)).collect()),
+        (Shape::Wrapped(inner, element), Json::Object(_)) => match value.get(inner) {
+            Some(Json::Array(items)) => Out::List(items.iter().map(|item| map_shape(element, item)).collect()),
+            // A single element not wrapped in an array (XML-converted answers do this).
+            Some(single @ Json::Object(_)) => Out::List(vec![map_shape(element, single)]),
+            None | Some(Json::Null) => Out::List(Vec::new()),
+            Some(other) => generic(other, false),
+        },
+        // An answer that does not match the documented shape: keep it, generically.
+        (Shape::Id, other) => generic(other, true),
+        (_, other) => generic(other, false),
+    }
+}
+
+/// Any JSON value: keys camelCased, integers JS cannot hold exactly (and ids) as strings.
+fn generic(value: &Json, id: bool) -> Out {
+    match value {
+        Json::Null => Out::Null,
+        Json::Bool(flag) => Out::Bool(*flag),
+        Json::Number(text) if id => Out::Text(text.clone()),
+        Json::Number(text) => number(text),
+        Json::String(text) => Out::Text(text.clone()),
+        Json::Array(items) => Out::List(items.iter().map(|item| generic(item, id)).collect()),
+        Json::Object(members) => Out::Map(members.iter().map(|(name, value)| (camel_case(name), generic(value, is_id_name(name)))).collect()),
+    }
+}
+
+/// A number literal, or its text when it is an integer beyond 2^53 - 1.
+fn number(text: &str) -> Out {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let integer = digits.bytes().all(|b| b.is_ascii_digit());
+    let unsafe_integer = integer && (digits.len() > 16 || (digits.len() == 16 && digits > "9007199254740991"));
+    if unsafe_integer {
+        Out::Text(text.to_owned())
+    } else {
+        Out::Number(text.to_owned())
+    }
+}
+
+/// Whether a field named so holds an id (the same rule the table generator uses).
+pub fn is_id_name(name: &str) -> bool {
+    name.ends_with("Id") || name.ends_with("ID") || matches!(name, "Tid" | "DagVersion" | "NodeFrom" | "NodeEnd")
+}
+
+/// `DagInstanceId` -> `dagInstanceId`, `DAGInstanceList` -> `dagInstanceList`, `ID` -> `id`:
+/// a leading acronym is lower-cased up to the capital that starts the next word.
+pub fn camel_case(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let run = bytes.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let keep = if run > 1 && bytes.get(run).is_some_and(u8::is_ascii_lowercase) { run - 1 } else { run.max(1) };
+    let mut out = String::with_capacity(name.len());
+    for (index, c) in name.char_indices() {
+        out.push(if index < keep { c.to_ascii_lowercase() } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+    use crate::operations::by_action;
+
+    fn text(s: &str) -> Out {
+        Out::Text(s.into())
+    }
+
+    fn result(action: &str, body: &str) -> Out {
+        map_result(by_action(action).map(|op| op.response), &parse(body).unwrap())
+    }
+
+    #[test]
+    fn camel_case_names() {
+        for (wire, js) in [
+            ("DagInstanceId", "dagInstanceId"),
+            ("DAGInstanceList", "dagInstanceList"),
+            ("DAGInstance", "dagInstance"),
+            ("RequestId", "requestId"),
+            ("ID", "id"),
+            ("Id", "id"),
+            ("already", "already"),
+            ("X", "x"),
+            ("", ""),
+            ("RawDAGList", "rawDAGList"),
+        ] {
+            assert_eq!(camel_case(wire), js, "{wire}");
+        }
+    }
+
+    #[test]
+    fn stop_result_is_request_id_and_success() {
+        let out = result("StopTaskFlowInstance", r#"{"RequestId":"R1","Success":true,"ErrorCode":"UnknownError","ErrorMessage":"UnknownError"}"#);
+        assert_eq!(out, Out::Map(vec![("requestId".into(), text("R1")), ("success".into(), Out::Bool(true))]));
+    }
+
+    #[test]
+    fn instance_list_is_unwrapped_with_exact_ids() {
+        let out = result(
+            "ListTaskFlowInstance",
+            r#"{"RequestId":"R","Success":true,"TotalCount":2,"DAGInstanceList":{"DAGInstance":[
+                {"Id":9007199254740993,"DagId":"9007199254740995","Status":2,"DagVersion":"7"},
+                {"Id":5001,"DagId":"1001","Status":1,"Extra":12345678901234567890}]}}"#,
+        );
+        let Out::Map(fields) = out else { panic!() };
+        assert_eq!(fields[2], ("totalCount".into(), Out::Number("2".into())));
+        let Out::List(items) = &fields[3].1 else { panic!("{:?}", fields[3]) };
+        assert_eq!(fields[3].0, "dagInstanceList");
+        assert_eq!(
+            items[0],
+            Out::Map(vec![
+                ("id".into(), text("9007199254740993")),
+                ("dagId".into(), text("9007199254740995")),
+                ("status".into(), Out::Number("2".into())),
+                ("dagVersion".into(), text("7")),
+            ])
+        );
+        let Out::Map(second) = &items[1] else { panic!() };
+        assert_eq!(second[3], ("extra".into(), text("12345678901234567890")));
+    }
+
+    #[test]
+    fn wrapped_number_lists_and_missing_wrappers() {
+        let out = result("AddTaskFlowEdges", r#"{"RequestId":"R","Success":true,"EdgeIds":{"EdgeId":[9223372036854775807,1]}}"#);
+        assert_eq!(
+            out,
+            Out::Map(vec![
+                ("requestId".into(), text("R")),
+                ("success".into(), Out::Bool(true)),
+                ("edgeIds".into(), Out::List(vec![text("9223372036854775807"), text("1")])),
+            ])
+        );
+        let out = result("AddTaskFlowEdges", r#"{"RequestId":"R","Success":true,"EdgeIds":{}}"#);
+        let Out::Map(fields) = out else { panic!() };
+        assert_eq!(fields[2].1, Out::List(vec![]));
+    }
+
+    #[test]
+    fn unknown_actions_map_generically() {
+        let out = map_result(None, &parse(r#"{"RequestId":"R","Success":true,"UserId":12,"Count":9007199254740993,"Nested":{"DBName":"x"}}"#).unwrap());
+        assert_eq!(
+            out,
+            Out::Map(vec![
+                ("requestId".into(), text("R")),
+                ("success".into(), Out::Bool(true)),
+                ("userId".into(), text("12")),
+                ("count".into(), text("9007199254740993")),
+                ("nested".into(), Out::Map(vec![("dbName".into(), text("x"))])),
+            ])
+        );
+    }
+
+    #[test]
+    fn numbers_at_the_safe_edge() {
+        assert_eq!(number("9007199254740991"), Out::Number("9007199254740991".into()));
+        assert_eq!(number("9007199254740992"), text("9007199254740992"));
+        assert_eq!(number("-9007199254740993"), text("-9007199254740993"));
+        assert_eq!(number("1.5e300"), Out::Number("1.5e300".into()));
+    }
+}
