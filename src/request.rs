@@ -13,13 +13,14 @@ pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// Client option names, in the order documented.
-pub const OPTION_NAMES: [&str; 13] = [
+pub const OPTION_NAMES: [&str; 14] = [
     "accessKeyId",
     "accessKeySecret",
     "securityToken",
     "credentials",
     "endpoint",
     "regionId",
+    "network",
     "fetch",
     "maxAttempts",
     "retryBaseDelayMs",
@@ -119,9 +120,15 @@ impl ClientConfig {
                 "pass either a credentials function or accessKeyId/accessKeySecret/securityToken, not both".into(),
             ));
         }
+        let vpc = match optional_text(get("network"), "network", true)?.as_deref() {
+            None | Some("public") => false,
+            Some("vpc") => true,
+            Some(_) => return Err(DmsError::invalid("network must be \"public\" or \"vpc\"".into())),
+        };
         let endpoint = resolve_endpoint(
             optional_text(get("endpoint"), "endpoint", true)?.as_deref(),
             optional_text(get("regionId"), "regionId", true)?.as_deref(),
+            vpc,
         )?;
         let defaults = RetryPolicy::default();
         let retry = RetryPolicy {
@@ -227,24 +234,50 @@ fn optional_text(value: Option<&Value>, name: &str, no_spaces: bool) -> Result<O
     }
 }
 
-/// The URL to send to: `endpoint` (any http(s) URL, path prefix kept) wins over `regionId`,
-/// which wins over the central default endpoint.
-pub fn resolve_endpoint(endpoint: Option<&str>, region_id: Option<&str>) -> Result<String, DmsError> {
+/// Regions with a DMS Enterprise endpoint, from the vendor's endpoint page (ap-southeast-2 is
+/// closed); the page says Europe and the Americas follow the same pattern.
+pub const KNOWN_REGIONS: [&str; 18] = [
+    "cn-qingdao",
+    "cn-beijing",
+    "cn-zhangjiakou",
+    "cn-huhehaote",
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-shenzhen",
+    "cn-chengdu",
+    "cn-hongkong",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-5",
+    "eu-central-1",
+    "eu-west-1",
+    "us-east-1",
+    "us-west-1",
+];
+
+/// The URL to send to: `endpoint` (any http(s) URL, path prefix kept) wins over `regionId`
+/// (`network: "vpc"` picks the region's VPC host), which wins over the central default.
+pub fn resolve_endpoint(endpoint: Option<&str>, region_id: Option<&str>, vpc: bool) -> Result<String, DmsError> {
     if let Some(endpoint) = endpoint {
         return normalize_endpoint(endpoint);
     }
-    if let Some(region) = region_id {
-        let valid = region.len() <= 40 && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid || region.is_empty() || region.starts_with('-') || region.ends_with('-') {
-            return Err(DmsError::invalid(concat(&[
-                "regionId must look like cn-hangzhou (lower-case letters, digits and hyphens); got \"",
-                &excerpt(region),
-                "\"",
-            ])));
+    match region_id {
+        Some(region) if KNOWN_REGIONS.contains(&region) => {
+            let host = if vpc { "https://dms-enterprise-vpc." } else { "https://dms-enterprise." };
+            Ok(concat(&[host, region, ".aliyuncs.com/"]))
         }
-        return Ok(concat(&["https://dms-enterprise.", region, ".aliyuncs.com/"]));
+        Some(region) => Err(DmsError::invalid(concat(&[
+            "regionId \"",
+            &excerpt(region),
+            "\" has no known DMS endpoint; known: ",
+            &KNOWN_REGIONS.join(", "),
+            " (or pass endpoint)",
+        ]))),
+        None if vpc => Err(DmsError::invalid("network: \"vpc\" needs a regionId (the VPC endpoints are per region)".into())),
+        None => Ok(DEFAULT_ENDPOINT.into()),
     }
-    Ok(DEFAULT_ENDPOINT.into())
 }
 
 fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
@@ -319,21 +352,25 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        assert_eq!(resolve_endpoint(None, None).unwrap(), "https://dms-enterprise.aliyuncs.com/");
-        assert_eq!(resolve_endpoint(None, Some("cn-hangzhou")).unwrap(), "https://dms-enterprise.cn-hangzhou.aliyuncs.com/");
-        assert_eq!(resolve_endpoint(Some("http://127.0.0.1:8080"), Some("cn-hangzhou")).unwrap(), "http://127.0.0.1:8080/");
-        assert_eq!(resolve_endpoint(Some("https://admin.example.com/api/dms"), None).unwrap(), "https://admin.example.com/api/dms/");
-        assert_eq!(resolve_endpoint(Some("https://admin.example.com/api/dms//"), None).unwrap(), "https://admin.example.com/api/dms/");
-        assert_eq!(resolve_endpoint(Some("dms-enterprise.aliyuncs.com"), None).unwrap(), "https://dms-enterprise.aliyuncs.com/");
-        assert_eq!(resolve_endpoint(Some("HTTPS://Example.com"), None).unwrap(), "https://Example.com/");
+        assert_eq!(resolve_endpoint(None, None, false).unwrap(), "https://dms-enterprise.aliyuncs.com/");
+        assert_eq!(resolve_endpoint(None, Some("cn-hangzhou"), false).unwrap(), "https://dms-enterprise.cn-hangzhou.aliyuncs.com/");
+        assert_eq!(resolve_endpoint(None, Some("cn-hangzhou"), true).unwrap(), "https://dms-enterprise-vpc.cn-hangzhou.aliyuncs.com/");
+        assert_eq!(resolve_endpoint(Some("http://127.0.0.1:8080"), Some("cn-hangzhou"), true).unwrap(), "http://127.0.0.1:8080/");
+        assert_eq!(resolve_endpoint(Some("https://admin.example.com/api/dms"), None, false).unwrap(), "https://admin.example.com/api/dms/");
+        assert_eq!(resolve_endpoint(Some("https://admin.example.com/api/dms//"), None, false).unwrap(), "https://admin.example.com/api/dms/");
+        assert_eq!(resolve_endpoint(Some("dms-enterprise.aliyuncs.com"), None, false).unwrap(), "https://dms-enterprise.aliyuncs.com/");
+        assert_eq!(resolve_endpoint(Some("HTTPS://Example.com"), None, false).unwrap(), "https://Example.com/");
+        assert_eq!(resolve_endpoint(Some("https://x.example"), Some("mars-1"), false).unwrap(), "https://x.example/");
         for bad in ["ftp://x", "https://", "https:///path", "https://x/?a=1", "https://x#f", "https://u:p@x/"] {
-            let err = resolve_endpoint(Some(bad), None).unwrap_err();
+            let err = resolve_endpoint(Some(bad), None, false).unwrap_err();
             assert_eq!(err.code, "InvalidParameter", "{bad}");
             assert!(err.message.starts_with("endpoint must be"), "{bad}");
         }
-        for bad in ["CN-HANGZHOU", "cn_hangzhou", "cn-hangzhou.evil.com/", "-x", ""] {
-            assert!(resolve_endpoint(None, Some(bad)).is_err(), "{bad}");
+        for bad in ["CN-HANGZHOU", "cn_hangzhou", "cn-hangzhou.evil.com/", "ap-southeast-2", "mars-1", ""] {
+            let err = resolve_endpoint(None, Some(bad), false).unwrap_err();
+            assert!(err.message.contains("has no known DMS endpoint; known: cn-qingdao, cn-beijing,"), "{bad}: {}", err.message);
         }
+        assert!(resolve_endpoint(None, None, true).unwrap_err().message.starts_with("network: \"vpc\" needs a regionId"));
     }
 
     fn static_credentials(config: &ClientConfig) -> Result<&Credentials, DmsError> {

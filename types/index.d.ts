@@ -62,8 +62,10 @@ export interface ClientOptions {
    * Default: `https://dms-enterprise.aliyuncs.com`.
    */
   endpoint?: string;
-  /** Sends to `https://dms-enterprise.<regionId>.aliyuncs.com`. */
+  /** Sends to `https://dms-enterprise.<regionId>.aliyuncs.com` (a region DMS serves; others are refused unless `endpoint` is given). */
   regionId?: string;
+  /** `'vpc'`: the region's VPC endpoint, `https://dms-enterprise-vpc.<regionId>.aliyuncs.com`. Default `'public'`. */
+  network?: 'public' | 'vpc';
   /** The fetch to send with. Default: `globalThis.fetch`, looked up at each call. */
   fetch?: FetchLike;
   /** Attempts in all, 1 to 10 (default 3); only throttling, 5xx and network failures are retried. */
@@ -184,7 +186,7 @@ export interface SignedRequest {
 
 /** Builds and signs a request without sending it; parameters use their wire names. Throws `DmsError`. */
 export function signRequest<A extends Action>(
-  options: Pick<ClientOptions, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'endpoint' | 'regionId'>,
+  options: Pick<ClientOptions, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'endpoint' | 'regionId' | 'network'>,
   action: A,
   params: WireParamsByAction[A],
   signing?: SigningOptions,

@@ -15,7 +15,7 @@ const { variants } = await loadPackage();
 const emu = await emulatorFixture();
 
 const STOP_FIELDS = 'dagId, dagInstanceId, tid';
-const CLIENT_OPTIONS = 'accessKeyId, accessKeySecret, securityToken, credentials, endpoint, regionId, fetch, maxAttempts, retryBaseDelayMs, retryMaxDelayMs, timeoutMs, onRequest, onResponse';
+const CLIENT_OPTIONS = 'accessKeyId, accessKeySecret, securityToken, credentials, endpoint, regionId, network, fetch, maxAttempts, retryBaseDelayMs, retryMaxDelayMs, timeoutMs, onRequest, onResponse';
 
 const revokedProxy = () => {
   const { proxy, revoke } = Proxy.revocable({}, {});
@@ -202,8 +202,11 @@ const OPTION_CASES = [
   { name: 'endpoint with user credentials', options: { endpoint: 'https://user:pw@x.example.com/' }, starts: 'endpoint must be an http(s) URL', secret: 'user:pw' },
   { name: 'endpoint a URL object', options: { endpoint: new URL('https://x.example.com') }, starts: 'endpoint must be a string' },
   { name: 'endpoint with a space', options: { endpoint: 'https://x .example.com' }, starts: 'endpoint must not contain whitespace' },
-  { name: "regionId 'CN-HANGZHOU'", options: { regionId: 'CN-HANGZHOU', endpoint: undefined }, starts: 'regionId must look like cn-hangzhou' },
-  { name: 'regionId smuggling a host', options: { regionId: 'cn-hangzhou.evil.com', endpoint: undefined }, starts: 'regionId must look like cn-hangzhou' },
+  { name: "regionId 'CN-HANGZHOU'", options: { regionId: 'CN-HANGZHOU', endpoint: undefined }, starts: 'regionId "CN-HANGZHOU" has no known DMS endpoint; known: cn-qingdao,' },
+  { name: 'regionId smuggling a host', options: { regionId: 'cn-hangzhou.evil.com', endpoint: undefined }, starts: 'regionId "cn-hangzhou.evil.com" has no known DMS endpoint' },
+  { name: 'a closed region', options: { regionId: 'ap-southeast-2', endpoint: undefined }, starts: 'regionId "ap-southeast-2" has no known DMS endpoint' },
+  { name: "network 'private'", options: { network: 'private' }, exact: 'network must be "public" or "vpc"' },
+  { name: 'network vpc without a region', options: { network: 'vpc', endpoint: undefined }, starts: 'network: "vpc" needs a regionId' },
   { name: 'fetch: 42', options: { fetch: 42 }, exact: 'fetch must be a function; got a number' },
   { name: "fetch: 'fetch'", options: { fetch: 'fetch' }, starts: 'fetch must be a function' },
   { name: 'fetch: an object', options: { fetch: { fetch() {} } }, starts: 'fetch must be a function' },

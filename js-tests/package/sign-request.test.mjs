@@ -193,6 +193,7 @@ for (const [label, mod] of variants) {
       assert.equal(url({}), 'https://dms-enterprise.aliyuncs.com/');
       assert.equal(url({ regionId: 'cn-hangzhou' }), 'https://dms-enterprise.cn-hangzhou.aliyuncs.com/');
       assert.equal(url({ regionId: 'cn-hangzhou', endpoint: 'http://127.0.0.1:8080' }), 'http://127.0.0.1:8080/');
+      assert.equal(url({ regionId: 'ap-southeast-1', network: 'vpc' }), 'https://dms-enterprise-vpc.ap-southeast-1.aliyuncs.com/');
       assert.equal(url({ endpoint: 'dms-enterprise.aliyuncs.com' }), 'https://dms-enterprise.aliyuncs.com/');
       assert.equal(url({ endpoint: 'https://admin.example.com/api/dms//' }), 'https://admin.example.com/api/dms/');
     });
