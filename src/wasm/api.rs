@@ -155,15 +155,17 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
         .and_then(|name| by_action(&name))
         .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe_action(action)])))?;
     let wire = validate(op, &entries(params, "params")?, Naming::Wire)?;
-    let (mut timestamp, mut nonce) = (None, None);
+    let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
     for (key, value) in entries(signing, "signing options")? {
         match (key.as_str(), value) {
             (_, Value::Undefined) => {}
+            ("method", Value::String(text)) if text == "POST" || text == "GET" => method = if text == "GET" { "GET" } else { "POST" },
+            ("method", _) => return Err(DmsError::invalid("method must be \"POST\" or \"GET\" (a presigned URL)".into())),
             ("timestamp", Value::String(text)) if timestamp::is_valid(&text) => timestamp = Some(text),
             ("timestamp", _) => return Err(DmsError::invalid("timestamp must be a UTC time written YYYY-MM-DDThh:mm:ssZ".into())),
             ("nonce", Value::String(text)) if valid_nonce(&text) => nonce = Some(text),
             ("nonce", _) => return Err(DmsError::invalid("nonce must be a string of 1 to 128 visible ASCII characters".into())),
-            _ => return Err(DmsError::invalid(concat(&["unknown signing option '", &crate::params::excerpt(&key), "'; allowed: timestamp, nonce"]))),
+            _ => return Err(DmsError::invalid(concat(&["unknown signing option '", &crate::params::excerpt(&key), "'; allowed: timestamp, nonce, method"]))),
         }
     }
     let credentials = match client.config.credential_source()? {
@@ -177,7 +179,7 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    Ok(request_to_js(&client.config.sign(credentials, op.action, &wire, &timestamp, &nonce)))
+    Ok(request_to_js(&client.config.sign_as(credentials, op.action, &wire, &timestamp, &nonce, method)))
 }
 
 fn describe_action(action: &JsValue) -> String {
@@ -192,13 +194,20 @@ fn valid_nonce(nonce: &str) -> bool {
 }
 
 fn request_to_js(request: &SignedRequest) -> JsValue {
-    object(&[
+    let headers = js_sys::Object::new();
+    for (name, value) in &request.headers {
+        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+    }
+    let out = object(&[
         ("method", JsValue::from_str(request.method)),
         ("url", JsValue::from_str(&request.url)),
-        ("headers", object(&[("content-type", JsValue::from_str(request.content_type))]).into()),
-        ("body", JsValue::from_str(&request.body)),
-    ])
-    .into()
+        ("headers", headers.into()),
+    ]);
+    // A presigned GET or a V3 request has no body.
+    if !request.body.is_empty() {
+        let _ = Reflect::set(&out, &JsValue::from_str("body"), &JsValue::from_str(&request.body));
+    }
+    out.into()
 }
 
 /// A client from option entries; the function options are taken here because the core
@@ -341,12 +350,16 @@ fn execute(client: Rc<Client>, prepared: Prepared, options: CallOptions) -> Prom
 /// Sends until success or a final failure: every attempt re-signed with a fresh nonce and
 /// timestamp; one extra attempt after learning the server's clock.
 async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<Success, Failure> {
+    // Sends so far (what the hooks report), and those counted against maxAttempts: the
+    // resend after a clock correction is a fresh start, not a retry.
     let mut attempt = 0u32;
+    let mut counted = 0u32;
     let mut clock_learned = false;
     loop {
         cancel.check()?;
         let credentials = credentials(client, cancel).await?;
         attempt += 1;
+        counted += 1;
         let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get()), &new_nonce()?);
         hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
         let started = js_sys::Date::now();
@@ -362,7 +375,11 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
                 };
                 (result, reply.date, reply.age)
             }
-            Err(failure) => (Err(failure), None, None),
+            // A failed fetch's message comes from the caller's fetch; it may quote the request.
+            Err(mut failure) => {
+                failure.error.message = response::redact(&failure.error.message, &sensitive);
+                (Err(failure), None, None)
+            }
         };
         let next = match &result {
             Ok(_) => None,
@@ -371,13 +388,13 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
                     Some(offset) => {
                         client.clock_offset_ms.set(offset);
                         clock_learned = true;
-                        attempt -= 1; // a corrected clock is a fresh start, not a retry
+                        counted -= 1;
                         Some(0.0)
                     }
                     None => None,
                 }
             }
-            Err(failure) => match decide(&failure.error, attempt, &client.config.retry, js_sys::Math::random()) {
+            Err(failure) => match decide(&failure.error, counted, &client.config.retry, js_sys::Math::random()) {
                 Decision::RetryAfter(ms) => Some(ms),
                 Decision::GiveUp => None,
             },
@@ -454,6 +471,10 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
         }
     };
     let outcome = cancel.race(promise).await;
+    if let Some(failure) = cancel.failure() {
+        // This caller gave up; the provider call goes on for the others, so it stays shared.
+        return Err(failure);
+    }
     client.refreshing.borrow_mut().take();
     let value = match outcome {
         Ok(value) => value,
