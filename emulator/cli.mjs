@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs the DMS emulator from the command line:
-//   node emulator/cli.mjs [--port N] [--seed file.json] [--cors] [--path-prefix /x]
+//   node emulator/cli.mjs [--port N] [--seed file.json] [--cors] [--path-prefix /x] [--model full]
 
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SEED, startEmulator } from './index.mjs';
+import { DEFAULT_SEED, MODELS, startEmulator } from './index.mjs';
 
 const USAGE = `Usage: node emulator/cli.mjs [options]
 
@@ -12,7 +12,11 @@ A local DMS Enterprise API emulator (task-flow operations), on 127.0.0.1.
 Options:
   --port N             port to listen on (default 0: any free port)
   --seed FILE          JSON file { "instances": [{ "dagId", "dagInstanceId",
-                       "status", "dagVersion" }] } (default: the built-in seed)
+                       "status", "dagVersion" }], "taskFlows": [...], ... }
+                       (default: the built-in seed; see emulator/README.md)
+  --model M            instances (default): only the instance operations are
+                       implemented, the others answer NotImplementedInEmulator;
+                       full: all 52 operations, on one in-memory model
   --cors               answer CORS preflights and allow any origin
   --path-prefix /x     serve the API at /x (a same-origin proxy path) instead of /
   --lenient-params     accept parameters that the operation does not define
@@ -25,7 +29,7 @@ Stop with Ctrl-C (SIGINT) or SIGTERM.`;
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const options = { port: 0, seedFile: null, cors: false, pathPrefix: '', strictParams: true, quiet: false, help: false };
+  const options = { port: 0, seedFile: null, cors: false, pathPrefix: '', strictParams: true, quiet: false, help: false, model: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -50,6 +54,12 @@ function parseArgs(argv) {
       case '--path-prefix':
         options.pathPrefix = value();
         break;
+      case '--model': {
+        const model = value();
+        if (!MODELS.includes(model)) throw new UsageError(`--model: expected ${MODELS.join(' or ')}, not ${model}`);
+        options.model = model;
+        break;
+      }
       case '--lenient-params':
         options.strictParams = false;
         break;
@@ -101,6 +111,7 @@ async function main() {
       cors: options.cors,
       pathPrefix: options.pathPrefix,
       strictParams: options.strictParams,
+      model: options.model,
       log: options.quiet ? null : (line) => console.log(`${new Date().toISOString()} ${line}`),
     });
   } catch (error) {
@@ -118,6 +129,13 @@ async function main() {
   console.log('Task-flow instances (dagId / dagInstanceId: status, dagVersion):');
   for (const instance of emulator.listInstances()) {
     console.log(`  ${instance.dagId} / ${instance.dagInstanceId}: ${instance.status}, ${instance.dagVersion}`);
+  }
+
+  if (emulator.model === 'full') {
+    console.log('Task flows (dagId: name, status, current version):');
+    for (const flow of emulator.listTaskFlows()) {
+      console.log(`  ${flow.dagId}: ${flow.name}, ${flow.status}, ${flow.currentVersion ?? '-'}`);
+    }
   }
 
   const stop = (signal) => {

@@ -1,18 +1,28 @@
 // A local DMS Enterprise API gateway for tests and demos: it checks requests the
-// way the real gateway does (see checks.mjs), keeps task-flow instances in
-// memory (see state.mjs) and answers in the real response shapes.
+// way the real gateway does (see checks.mjs; V1 HMAC-SHA1 and V3
+// ACS3-HMAC-SHA256 signatures), keeps task flows and their instances in memory
+// (see state.mjs and model.mjs) and answers in the real response shapes.
 //
 // Binds to 127.0.0.1 only. Node built-ins only.
 
 import http from 'node:http';
-import { GatewayError, NonceStore, checkMethod, checkPath, runGatewayChecks } from './checks.mjs';
+import {
+  GatewayError,
+  NonceStore,
+  checkMethod,
+  checkPath,
+  isV3Request,
+  parseV3Authorization,
+  runGatewayChecks,
+  runV3GatewayChecks,
+} from './checks.mjs';
 import { FaultPlan, PROCESSED_KINDS, checkTimes, htmlErrorPage, hugeBody, normalizeFault, truncatedBody } from './faults.mjs';
 import { FormError, parseUrlEncoded, splitRequestTarget } from './form.mjs';
 import { loadOperations } from './operations.mjs';
 import { businessBody, gatewayErrorBody, newRequestId, toJson } from './responses.mjs';
-import { DEFAULT_SEED, TaskFlowState } from './state.mjs';
+import { DEFAULT_MODEL, DEFAULT_SEED, MODELS, STATUSES, TaskFlowState } from './state.mjs';
 
-export { DEFAULT_SEED };
+export { DEFAULT_MODEL, DEFAULT_SEED, MODELS };
 
 /** Test-only credentials: a long-term key and an STS key with its token. */
 export const DEFAULT_ACCOUNTS = Object.freeze([
@@ -106,7 +116,8 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 /**
  * Step 2: the request's parameters, as a plain object of decoded strings. GET
  * reads the query string; POST merges the query string with the form body, the
- * body winning.
+ * body winning. Returns { params, query } (query: the query string's own, which
+ * a V3 signature covers).
  */
 function collectParams(method, headers, query, read, maxBytes) {
   if (read.tooLarge) {
@@ -122,6 +133,7 @@ function collectParams(method, headers, query, read, maxBytes) {
     }
   };
   const params = decode(query, 'query string');
+  const queryParams = Object.fromEntries(params);
   if (method === 'POST' && read.body.length > 0) {
     const mediaType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (mediaType !== FORM_TYPE) {
@@ -135,7 +147,27 @@ function collectParams(method, headers, query, read, maxBytes) {
     }
     for (const [name, value] of decode(read.body, 'request body')) params.set(name, value);
   }
-  return Object.fromEntries(params);
+  return { params: Object.fromEntries(params), query: queryParams };
+}
+
+// What a preflight allows when the browser names no header: everything a V1
+// form POST or a V3 request sends.
+const DEFAULT_ALLOWED_HEADERS = [
+  'Content-Type',
+  'Authorization',
+  'x-acs-action',
+  'x-acs-version',
+  'x-acs-date',
+  'x-acs-signature-nonce',
+  'x-acs-content-sha256',
+  'x-acs-security-token',
+].join(', ');
+
+function checkAfterMs(value, where) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 2_147_483_647) {
+    throw new RangeError(`${where}: afterMs must be a number of milliseconds from 0 to 2147483647, not ${value}`);
+  }
+  return value;
 }
 
 // Header values a preflight may echo back: header names, commas and spaces.
@@ -155,6 +187,7 @@ export async function startEmulator(options = {}) {
     maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     keepAliveTimeout = DEFAULT_KEEP_ALIVE_MS,
     maxConnections = Infinity,
+    model = DEFAULT_MODEL,
   } = options;
   if (host !== HOST) throw new TypeError(`the emulator binds to ${HOST} only, not ${host}`);
   if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
@@ -162,12 +195,14 @@ export async function startEmulator(options = {}) {
   const accountList = normalizeAccounts(accounts);
   const accountsById = new Map(accountList.map((account) => [account.accessKeyId, account]));
   const operations = loadOperations();
-  const state = new TaskFlowState(seed);
+  // `now` is defined below; the state only calls it while handling requests.
+  const state = new TaskFlowState(seed, { model, now: () => now() });
   const nonces = new NonceStore();
   const requests = [];
   const faults = new FaultPlan(); // fault(), failNext(), schedule(), faultShare()
   const hangingSockets = new Set(); // sockets of requests that will never be answered
   const slowTimers = new Set(); // slow-body answers still to finish
+  const transitions = new Set(); // scheduleTransition plans still to run: { timers, finish }
   const writeLog = typeof log === 'function' ? log : () => {};
 
   // The server's idea of "now": drives the Date header and the timestamp and
@@ -260,7 +295,7 @@ export async function startEmulator(options = {}) {
       Date: new Date(now()).toUTCString(),
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-      'Access-Control-Allow-Headers': requested && HEADER_LIST.test(requested) ? requested : 'Content-Type',
+      'Access-Control-Allow-Headers': requested && HEADER_LIST.test(requested) ? requested : DEFAULT_ALLOWED_HEADERS,
       'Access-Control-Max-Age': '600',
       'Content-Length': '0',
     });
@@ -354,15 +389,27 @@ export async function startEmulator(options = {}) {
 
       // Parameters are decoded before anything else so that every record,
       // failNext answers included, shows what the client sent.
+      // A V3 request carries the common parameters in headers instead.
+      const v3 = isV3Request(req.headers);
       let params = null;
+      let queryParams = null;
       let paramError = null;
+      if (v3) {
+        record.signatureVersion = 'v3'; // only V3 records have it: V1 records keep their shape
+        record.action = req.headers['x-acs-action'] ?? null;
+        record.accessKeyId = parseV3Authorization(req.headers.authorization).credential ?? null;
+        record.nonce = req.headers['x-acs-signature-nonce'] ?? null;
+        record.timestamp = req.headers['x-acs-date'] ?? null;
+      }
       try {
-        params = collectParams(req.method, req.headers, query, read, maxBodyBytes);
+        ({ params, query: queryParams } = collectParams(req.method, req.headers, query, read, maxBodyBytes));
         record.params = params;
-        record.action = params.Action ?? null;
-        record.accessKeyId = params.AccessKeyId ?? null;
-        record.nonce = params.SignatureNonce ?? null;
-        record.timestamp = params.Timestamp ?? null;
+        if (!v3) {
+          record.action = params.Action ?? null;
+          record.accessKeyId = params.AccessKeyId ?? null;
+          record.nonce = params.SignatureNonce ?? null;
+          record.timestamp = params.Timestamp ?? null;
+        }
       } catch (error) {
         paramError = error;
       }
@@ -378,15 +425,10 @@ export async function startEmulator(options = {}) {
       checkMethod(req.method);
       checkPath(path, prefix);
       if (paramError) throw paramError;
-      const { op } = runGatewayChecks({
-        method: req.method,
-        params,
-        nowMs,
-        accounts: accountsById,
-        nonces,
-        operations,
-        strictParams,
-      });
+      const common = { method: req.method, params, nowMs, accounts: accountsById, nonces, operations, strictParams };
+      const { op } = v3
+        ? runV3GatewayChecks({ ...common, headers: req.headers, query: queryParams, body: read.body })
+        : runGatewayChecks(common);
       const result = state.handle(op.action, params);
       record.success = result.success;
       record.errorCode = result.success ? null : result.errorCode;
@@ -471,6 +513,82 @@ export async function startEmulator(options = {}) {
     listInstances() {
       return state.list();
     },
+    /** 'instances' (only the instance operations are implemented) or 'full' (all 52). */
+    get model() {
+      return state.model;
+    },
+    /**
+     * Moves an instance to `status` as its run would (end time set on stopped,
+     * succeeded, failed); any status may follow any. Returns a copy.
+     */
+    advanceInstance(dagId, dagInstanceId, status) {
+      return state.advance(dagId, dagInstanceId, status);
+    },
+    /**
+     * Plans status changes of an instance over time: each step { afterMs,
+     * status } is applied (as advanceInstance) `afterMs` after this call, in
+     * order. Checked at once (TypeError, RangeError). Returns { done, cancel }:
+     * `done` resolves true once every step ran, false if cancel() or close()
+     * came first (close() clears the timers).
+     */
+    scheduleTransition(dagId, dagInstanceId, steps) {
+      if (state.get(dagId, dagInstanceId) === undefined) {
+        throw new RangeError(`no task flow instance ${dagInstanceId} under task flow ${dagId}`);
+      }
+      if (!Array.isArray(steps) || steps.length === 0) throw new TypeError('scheduleTransition needs a non-empty array of { afterMs, status }');
+      const plan = steps.map((step, index) => {
+        const where = `scheduleTransition[${index}]`;
+        if (step === null || typeof step !== 'object') throw new TypeError(`${where} must be { afterMs, status }`);
+        if (!STATUSES.includes(step.status)) throw new TypeError(`${where}: status must be one of ${STATUSES.join(', ')}, not ${JSON.stringify(step.status)}`);
+        return { afterMs: checkAfterMs(step.afterMs, where), status: step.status };
+      });
+      let finish;
+      const done = new Promise((resolve) => (finish = resolve));
+      const entry = { timers: new Set(), finish };
+      let remaining = plan.length;
+      const end = (completed) => {
+        for (const timer of entry.timers) clearTimeout(timer);
+        transitions.delete(entry);
+        finish(completed);
+      };
+      entry.finish = end;
+      plan.forEach(({ afterMs, status }, index) => {
+        // Equal delays keep their order: timers of equal delay fire in the order set.
+        const timer = setTimeout(() => {
+          entry.timers.delete(timer);
+          try {
+            state.advance(dagId, dagInstanceId, status);
+          } catch (error) {
+            writeLog(`scheduleTransition[${index}] of ${dagId}/${dagInstanceId}: ${error.message}`);
+          }
+          if (--remaining === 0) end(true);
+        }, afterMs);
+        entry.timers.add(timer);
+      });
+      transitions.add(entry);
+      return { done, cancel: () => (transitions.has(entry) ? end(false) : undefined) };
+    },
+    /** A copy of a task flow (ids as strings; its nodeIds and edges included), or undefined. */
+    getTaskFlow(dagId) {
+      return state.getTaskFlow(dagId);
+    },
+    listTaskFlows() {
+      return state.listTaskFlows();
+    },
+    /** A copy of a task node, or undefined. */
+    getTask(nodeId) {
+      return state.getTask(nodeId);
+    },
+    getScenario(scenarioId) {
+      return state.getScenario(scenarioId);
+    },
+    listScenarios() {
+      return state.listScenarios();
+    },
+    /** [{ userId, roles }] of a workspace (objectType 0) or a task flow (1). */
+    getLhMembers(objectType, objectId) {
+      return state.getLhMembers(objectType, objectId);
+    },
     /**
      * The next `times` requests get `response` ({ status, body, headers })
      * verbatim, before any check. A string body is sent as is; anything else as
@@ -519,6 +637,7 @@ export async function startEmulator(options = {}) {
       closing ??= new Promise((resolve) => {
         for (const timer of slowTimers) clearTimeout(timer);
         slowTimers.clear();
+        for (const entry of [...transitions]) entry.finish(false);
         for (const socket of hangingSockets) socket.destroy();
         hangingSockets.clear();
         server.close(() => resolve());
