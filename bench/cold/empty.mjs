@@ -1,0 +1,1 @@
+// Intentionally empty: the module the cold-start floor imports.

@@ -1,0 +1,2 @@
+// Cold-start floor: an ES module entry that imports one empty ES module.
+import './empty.mjs';

@@ -1,0 +1,56 @@
+// Cold start: a fresh `node` process per sample that loads a library and builds its first
+// signed request (each script checks the result and exits 1 if it is wrong). Samples are
+// interleaved (one of each scenario per pass, rotating order) after one unrecorded pass
+// that warms the file cache. Every figure is reported minus a bare `node -e 0` measured the
+// same way in the same passes.
+import { spawnSync } from 'node:child_process';
+import { ratio, rotate, summarize } from './lib/stats.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export const SCENARIOS = [
+  { id: 'bare', label: 'node -e 0 (subtracted from every figure)', args: ['-e', '0'] },
+  { id: 'floor', label: 'import an empty ES module (floor)', args: ['bench/cold/floor.mjs'] },
+  { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'] },
+  { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'] },
+  { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'] },
+  { id: 'openapiCore', label: '@alicloud/openapi-core: require + first getRPCSignature', args: ['bench/cold/openapi-core.cjs'] },
+  { id: 'openapiUtil', label: '@alicloud/openapi-util: require + first getRPCSignature', args: ['bench/cold/openapi-util.cjs'] },
+];
+
+function sample(scenario) {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, scenario.args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`cold start: ${scenario.args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+export async function run({ quick }) {
+  const samplesPerScenario = quick ? 6 : 20;
+  for (const scenario of SCENARIOS) sample(scenario); // warm the file cache
+  const raw = Object.fromEntries(SCENARIOS.map((s) => [s.id, []]));
+  for (let pass = 0; pass < samplesPerScenario; pass++) {
+    for (const scenario of rotate(SCENARIOS, pass)) raw[scenario.id].push(sample(scenario));
+  }
+  // Net figures: each sample minus the bare-node sample of the same pass.
+  const net = Object.fromEntries(SCENARIOS.filter((s) => s.id !== 'bare').map((s) => [s.id, raw[s.id].map((ms, i) => ms - raw.bare[i])]));
+  const scenarios = Object.fromEntries(
+    SCENARIOS.map((s) => [s.id, { label: s.label, command: `node ${s.args.join(' ')}`, grossMs: summarize(raw[s.id]), ...(net[s.id] ? { netMs: summarize(net[s.id]) } : {}) }]),
+  );
+  const n = (id) => scenarios[id].netMs;
+  const g = (id) => scenarios[id].grossMs;
+  return {
+    samplesPerScenario,
+    scenarios,
+    ratios: {
+      // Net (minus bare node): > 1 means slower than the other.
+      packageOverFloorNet: ratio(n('package'), n('floor')),
+      packageOverFloorGross: ratio(g('package'), g('floor')),
+      popCoreOverPackageNet: ratio(n('popCore'), n('package')),
+      popCoreOverPackageCjsNet: ratio(n('popCore'), n('packageCjs')),
+      openapiCoreOverPackageNet: ratio(n('openapiCore'), n('package')),
+      openapiUtilOverPackageNet: ratio(n('openapiUtil'), n('package')),
+    },
+  };
+}
