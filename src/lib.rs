@@ -16,6 +16,7 @@ pub mod response;
 pub mod results;
 pub mod retry;
 pub mod sign;
+pub mod sign_v3;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]

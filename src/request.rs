@@ -13,7 +13,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// Client option names, in the order documented.
-pub const OPTION_NAMES: [&str; 14] = [
+pub const OPTION_NAMES: [&str; 15] = [
     "accessKeyId",
     "accessKeySecret",
     "securityToken",
@@ -21,6 +21,7 @@ pub const OPTION_NAMES: [&str; 14] = [
     "endpoint",
     "regionId",
     "network",
+    "signatureVersion",
     "fetch",
     "maxAttempts",
     "retryBaseDelayMs",
@@ -72,14 +73,25 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Time budget of one call, all attempts and backoffs included.
     pub timeout_ms: u32,
+    pub signature_version: SignatureVersion,
 }
 
-/// What to send: method, URL, the one content-type header, and the form body.
+/// Which signature a client uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// RPC `SignatureVersion=1.0`, HMAC-SHA1, a form POST with one header: the default, and
+    /// a CORS "simple request" from a browser.
+    V1,
+    /// ACS3-HMAC-SHA256: parameters in the query, `x-acs-*` headers (a browser preflights it).
+    V3,
+}
+
+/// What to send: method, URL, headers (lower-case names) and body (empty: none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     pub method: &'static str,
     pub url: String,
-    pub content_type: &'static str,
+    pub headers: Vec<(&'static str, String)>,
     pub body: String,
 }
 
@@ -137,13 +149,18 @@ impl ClientConfig {
             max_delay_ms: integer_option(get("retryMaxDelayMs"), "retryMaxDelayMs", 0, 600_000)?.unwrap_or(defaults.max_delay_ms),
         };
         let timeout_ms = timeout_option(get("timeoutMs"))?.unwrap_or(DEFAULT_TIMEOUT_MS);
+        let signature_version = match optional_text(get("signatureVersion"), "signatureVersion", true)?.as_deref() {
+            None | Some("v1") => SignatureVersion::V1,
+            Some("v3") => SignatureVersion::V3,
+            Some(_) => return Err(DmsError::invalid("signatureVersion must be \"v1\" (HMAC-SHA1, the default) or \"v3\" (ACS3-HMAC-SHA256)".into())),
+        };
         let credentials = match (access_key_id, access_key_secret) {
             (Some(access_key_id), Some(access_key_secret)) => Ok(Credentials { access_key_id, access_key_secret, security_token }),
             (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
         };
-        Ok(ClientConfig { credentials, provider: has_provider, endpoint, retry, timeout_ms })
+        Ok(ClientConfig { credentials, provider: has_provider, endpoint, retry, timeout_ms, signature_version })
     }
 
     /// Where this call's credentials come from, or the `MissingCredentials` error.
@@ -166,9 +183,26 @@ impl ClientConfig {
         }
     }
 
-    /// Signs `action` with its (already validated) wire parameters.
+    /// Signs `action` with its (already validated) wire parameters, as a POST.
     pub fn sign<P: AsRef<str>>(&self, credentials: &Credentials, action: &str, params: &[(P, String)], timestamp: &str, nonce: &str) -> SignedRequest {
-        sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce)
+        self.sign_as(credentials, action, params, timestamp, nonce, "POST")
+    }
+
+    /// Signs for `method` ("POST" or "GET"): a V1 GET is a presigned URL, everything in the query.
+    pub fn sign_as<P: AsRef<str>>(
+        &self,
+        credentials: &Credentials,
+        action: &str,
+        params: &[(P, String)],
+        timestamp: &str,
+        nonce: &str,
+        method: &'static str,
+    ) -> SignedRequest {
+        match self.signature_version {
+            SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
+        }
     }
 }
 
@@ -310,16 +344,8 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
     Ok(url)
 }
 
-/// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
-/// the body in canonical order, followed by `Signature`.
-pub fn sign_rpc_post<P: AsRef<str>>(
-    credentials: &Credentials,
-    endpoint: &str,
-    action: &str,
-    params: &[(P, String)],
-    timestamp: &str,
-    nonce: &str,
-) -> SignedRequest {
+/// Every parameter of a V1 request, common ones included, in canonical order.
+fn v1_canonical<P: AsRef<str>>(credentials: &Credentials, action: &str, params: &[(P, String)], timestamp: &str, nonce: &str) -> String {
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
     all.extend([
         ("AccessKeyId", credentials.access_key_id.as_str()),
@@ -335,11 +361,104 @@ pub fn sign_rpc_post<P: AsRef<str>>(
         all.push(("SecurityToken", token));
     }
     all.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
-    let mut body = canonical_query(&mut all);
+    canonical_query(&mut all)
+}
+
+/// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
+/// the body in canonical order, followed by `Signature`.
+pub fn sign_rpc_post<P: AsRef<str>>(
+    credentials: &Credentials,
+    endpoint: &str,
+    action: &str,
+    params: &[(P, String)],
+    timestamp: &str,
+    nonce: &str,
+) -> SignedRequest {
+    let mut body = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
     body.push_str("&Signature=");
     percent_encode_into(&mut body, &signature);
-    SignedRequest { method: "POST", url: endpoint.into(), content_type: FORM_CONTENT_TYPE, body }
+    SignedRequest { method: "POST", url: endpoint.into(), headers: vec![("content-type", FORM_CONTENT_TYPE.into())], body }
+}
+
+/// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
+pub fn sign_rpc_get<P: AsRef<str>>(
+    credentials: &Credentials,
+    endpoint: &str,
+    action: &str,
+    params: &[(P, String)],
+    timestamp: &str,
+    nonce: &str,
+) -> SignedRequest {
+    let canonical = v1_canonical(credentials, action, params, timestamp, nonce);
+    let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("GET", &canonical));
+    let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
+    url.push_str(endpoint);
+    url.push('?');
+    url.push_str(&canonical);
+    url.push_str("&Signature=");
+    percent_encode_into(&mut url, &signature);
+    SignedRequest { method: "GET", url, headers: Vec::new(), body: String::new() }
+}
+
+/// An ACS3-HMAC-SHA256 request: operation parameters in the query, an empty body, the
+/// common values in `x-acs-*` headers and the signature in `authorization`.
+pub fn sign_acs3<P: AsRef<str>>(
+    credentials: &Credentials,
+    endpoint: &str,
+    action: &str,
+    params: &[(P, String)],
+    timestamp: &str,
+    nonce: &str,
+    method: &'static str,
+) -> SignedRequest {
+    let body_hash = crate::sign_v3::sha256_hex(b"");
+    let mut query: Vec<(&str, &str)> = params.iter().map(|(name, value)| (name.as_ref(), value.as_str())).collect();
+    let mut acs_headers: Vec<(&str, &str)> = vec![
+        ("x-acs-action", action),
+        ("x-acs-version", API_VERSION),
+        ("x-acs-date", timestamp),
+        ("x-acs-signature-nonce", nonce),
+        ("x-acs-content-sha256", &body_hash),
+    ];
+    if let Some(token) = &credentials.security_token {
+        acs_headers.push(("x-acs-security-token", token));
+    }
+    let host = endpoint_host(endpoint);
+    let signed = crate::sign_v3::sign_v3(crate::sign_v3::V3Input {
+        method,
+        host: &host,
+        query: &mut query,
+        acs_headers: &mut acs_headers,
+        body: b"",
+        access_key_id: &credentials.access_key_id,
+        access_key_secret: &credentials.access_key_secret,
+    });
+    let mut url = String::from(endpoint);
+    if !signed.canonical_query.is_empty() {
+        url.push('?');
+        url.push_str(&signed.canonical_query);
+    }
+    let names = ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-security-token"];
+    let mut headers: Vec<(&'static str, String)> = Vec::with_capacity(8);
+    for name in names {
+        if let Some((_, value)) = acs_headers.iter().find(|(n, _)| *n == name) {
+            headers.push((name, (*value).to_owned()));
+        }
+    }
+    headers.push(("authorization", signed.authorization));
+    SignedRequest { method, url, headers, body: String::new() }
+}
+
+/// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
+fn endpoint_host(endpoint: &str) -> String {
+    let (rest, default_port) = match endpoint.split_once("://") {
+        Some(("https", rest)) => (rest, ":443"),
+        Some((_, rest)) => (rest, ":80"),
+        None => (endpoint, ":443"),
+    };
+    let authority = rest.split('/').next().unwrap_or("").to_ascii_lowercase();
+    authority.strip_suffix(default_port).map(str::to_owned).unwrap_or(authority)
 }
 
 #[cfg(test)]
@@ -444,6 +563,30 @@ mod tests {
     }
 
     #[test]
+    fn presigned_get_and_v3_requests() {
+        let credentials = Credentials { access_key_id: "testid".into(), access_key_secret: "testsecret".into(), security_token: Some("tok".into()) };
+        let params = [("DagId", "7".to_string())];
+        let get = sign_rpc_get(&credentials, "https://dms-enterprise.aliyuncs.com/", "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n1");
+        assert_eq!(get.method, "GET");
+        assert!(get.headers.is_empty() && get.body.is_empty());
+        let (base, query) = get.url.split_once('?').unwrap();
+        assert_eq!(base, "https://dms-enterprise.aliyuncs.com/");
+        let (canonical, signature) = query.rsplit_once("&Signature=").unwrap();
+        assert!(canonical.contains("&SecurityToken=tok&"));
+        let expected = rpc_signature("testsecret", &rpc_string_to_sign("GET", canonical));
+        assert_eq!(signature, crate::encode::percent_encode(&expected));
+
+        let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n2", "POST");
+        assert_eq!(v3.url, "http://127.0.0.1:8080/api/dms/?DagId=7");
+        let names: Vec<_> = v3.headers.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-security-token", "authorization"]);
+        assert!(v3.headers[6].1.starts_with("ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,Signature="));
+        assert_eq!(endpoint_host("https://Dms.Example.com:443/x/"), "dms.example.com");
+        assert_eq!(endpoint_host("http://127.0.0.1:80/"), "127.0.0.1");
+        assert_eq!(endpoint_host("https://h:8443/"), "h:8443");
+    }
+
+    #[test]
     fn signed_post_matches_an_independent_computation() {
         let config = ClientConfig::from_options(
             &options(&[("accessKeyId", "testid"), ("accessKeySecret", "testsecret"), ("endpoint", "https://admin.example.com/api/dms")]),
@@ -455,7 +598,7 @@ mod tests {
         let request = config.sign(credentials, "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "3156853299f313e23d1673dc12e1703d");
         assert_eq!(request.method, "POST");
         assert_eq!(request.url, "https://admin.example.com/api/dms/");
-        assert_eq!(request.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(request.headers, [("content-type", "application/x-www-form-urlencoded".to_string())]);
         // Signature computed independently with Python:
         //   base64(hmac.new(b"testsecret&", ("POST&%2F&" + quote(canonical, safe="~")).encode(), sha1))
         assert_eq!(

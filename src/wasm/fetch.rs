@@ -47,17 +47,19 @@ pub struct Reply {
 pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, cancel: &Cancel) -> Result<Reply, Failure> {
     let fetch = fetch_function(custom_fetch)?;
     // Only method, headers and body (and the abort signal): `mode`, `cache` and
-    // `credentials` stay the runtime's defaults, and the single content-type keeps a
+    // `credentials` stay the runtime's defaults; a V1 request's single content-type keeps a
     // browser call free of preflight.
-    let headers = object(&[("content-type", JsValue::from_str(request.content_type))]);
+    let headers = js_sys::Object::new();
+    for (name, value) in &request.headers {
+        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+    }
     // `redirect: 'manual'`: a signed request (with its STS token) is never re-sent to
     // another origin; a redirect is reported instead. ('error' is not supported by workerd.)
-    let init = object(&[
-        ("method", JsValue::from_str(request.method)),
-        ("headers", headers.into()),
-        ("body", JsValue::from_str(&request.body)),
-        ("redirect", JsValue::from_str("manual")),
-    ]);
+    let init = object(&[("method", JsValue::from_str(request.method)), ("headers", headers.into())]);
+    if !request.body.is_empty() {
+        let _ = Reflect::set(&init, &JsValue::from_str("body"), &JsValue::from_str(&request.body));
+    }
+    let _ = Reflect::set(&init, &JsValue::from_str("redirect"), &JsValue::from_str("manual"));
     if let Some(signal) = cancel.fetch_signal() {
         let _ = Reflect::set(&init, &JsValue::from_str("signal"), &signal);
     }
