@@ -66,6 +66,11 @@ export interface ClientOptions {
   regionId?: string;
   /** `'vpc'`: the region's VPC endpoint, `https://dms-enterprise-vpc.<regionId>.aliyuncs.com`. Default `'public'`. */
   network?: 'public' | 'vpc';
+  /**
+   * `'v1'` (default): RPC HMAC-SHA1, a form POST with one header (no CORS preflight).
+   * `'v3'`: ACS3-HMAC-SHA256, parameters in the query and `x-acs-*` headers.
+   */
+  signatureVersion?: 'v1' | 'v3';
   /** The fetch to send with. Default: `globalThis.fetch`, looked up at each call. */
   fetch?: FetchLike;
   /** Attempts in all, 1 to 10 (default 3); only throttling, 5xx and network failures are retried. */
@@ -174,19 +179,23 @@ export interface SigningOptions {
   timestamp?: string;
   /** Default: 128 random bits as hex. */
   nonce?: string;
+  /** `'GET'`: with V1, a presigned URL (everything in the query) for curl or a link. Default `'POST'`. */
+  method?: 'POST' | 'GET';
 }
 
 export interface SignedRequest {
-  method: 'POST';
+  method: 'POST' | 'GET';
+  /** With V1 GET, the whole signed request; with V3, the parameters in the query. */
   url: string;
-  headers: { 'content-type': 'application/x-www-form-urlencoded' };
-  /** The form body: every parameter, common ones included, then `Signature`. */
-  body: string;
+  /** V1 POST: `content-type`; V3: the `x-acs-*` headers and `authorization`; V1 GET: none. */
+  headers: { [name: string]: string };
+  /** V1 POST only: every parameter, common ones included, then `Signature`. */
+  body?: string;
 }
 
 /** Builds and signs a request without sending it; parameters use their wire names. Throws `DmsError`. */
 export function signRequest<A extends Action>(
-  options: Pick<ClientOptions, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'endpoint' | 'regionId' | 'network'>,
+  options: Pick<ClientOptions, 'accessKeyId' | 'accessKeySecret' | 'securityToken' | 'endpoint' | 'regionId' | 'network' | 'signatureVersion'>,
   action: A,
   params: WireParamsByAction[A],
   signing?: SigningOptions,
