@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   await stopTaskFlowInstance({ accessKeyId: 'id', accessKeySecret: 's', dagId: 1, dagInstanceId: 2 });
   await resumeTaskFlowInstance({ accessKeyId: 'id', accessKeySecret: 's', dagId: 1, dagInstanceId: 2, dagVersion: '3' });
   const request: SignedRequest = signRequest({ accessKeyId: 'id', accessKeySecret: 's' }, 'StopTaskFlowInstance', { DagId: '7', DagInstanceId: '47' }, { nonce: 'n' });
-  const body: string = request.body;
+  const body: string | undefined = request.body;
+  const presigned: string = signRequest({ accessKeyId: "id", accessKeySecret: "s" }, "StopTaskFlowInstance", { DagId: 1, DagInstanceId: 2 }, { method: "GET" }).url;
+  const v3 = new DmsClient({ accessKeyId: "id", accessKeySecret: "s", signatureVersion: "v3", regionId: "cn-hangzhou", network: "vpc" });
+  // @ts-expect-error only v1 and v3 exist
+  new DmsClient({ signatureVersion: "v2" });
 
   const resilient = new DmsClient({
     credentials: async () => ({ accessKeyId: 'STS.x', accessKeySecret: 's', securityToken: 't', expiration: new Date() }),
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
       const code: string = error.code;
       const status: number | undefined = error.status;
       const retryable: boolean = error.retryable;
-      console.log(code, status, retryable, error.requestId, requestId, body, bytes);
+      console.log(code, status, retryable, error.requestId, requestId, body, bytes, presigned, v3);
     }
   }
 }
