@@ -42,9 +42,10 @@ test('types is the first key of every condition object', () => {
   }
 });
 
-test('the package has no runtime dependencies and ships only dist/ and types/', () => {
+test('the package has no runtime dependencies and ships only bin/, dist/ and types/', () => {
   assert.equal(manifest.dependencies, undefined);
   assert.equal(manifest.peerDependencies, undefined);
-  assert.deepEqual(manifest.files, ['dist/', 'types/']);
+  assert.deepEqual(manifest.files, ['bin/', 'dist/', 'types/']);
+  assert.deepEqual(manifest.bin, { 'dms-taskflow': './bin/dms-taskflow.mjs' });
   assert.equal(manifest.main, './dist/node.cjs');
 });

@@ -1,3 +1,5 @@
+import { waitForInstance } from './wait.mjs';
+
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
@@ -45,6 +47,16 @@ export function defineDmsClient(wasm, DmsError) {
     /** Any DMS action, parameters with their wire names (`{ DagId: '7' }`). */
     call(action, params, options) {
       return DmsClient.#send(this, 'call', (client) => client.call(action, params, options));
+    }
+
+    /** Polls the instance's status until it reaches one of `until` (see js/wait.mjs). */
+    waitForInstance(options) {
+      try {
+        DmsClient.#wasmOf(this, 'waitForInstance');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return waitForInstance(this, options, DmsError);
     }
 
     /** Endpoint and whether credentials are set; never the credentials. */

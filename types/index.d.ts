@@ -2,6 +2,8 @@
 // ./operations.d.ts (one table: spec/taskflow-operations.json).
 import type {
   Action,
+  Id,
+  ListTaskFlowInstanceResult,
   OperationMethods,
   ResultByAction,
   ResumeTaskFlowInstanceParams,
@@ -115,7 +117,8 @@ export type ClientErrorCode =
   | 'InvalidResponse'
   | 'Timeout'
   | 'Aborted'
-  | 'UnsupportedRuntime';
+  | 'UnsupportedRuntime'
+  | 'InstanceNotFound';
 
 export interface DmsErrorInit {
   code: string;
@@ -145,6 +148,50 @@ export class DmsError extends Error {
   toJSON(): Omit<DmsErrorInit, 'cause'> & { name: 'DmsError' };
 }
 
+/**
+ * A task-flow instance's `Status`, by name: 0 waiting, 1 running, 2 suspended, 3 failed,
+ * 4 succeeded, 5 completed (finished otherwise, e.g. stopped).
+ */
+export type InstanceStatus = 'waiting' | 'running' | 'suspended' | 'failed' | 'succeeded' | 'completed';
+
+/** One entry of `listTaskFlowInstance(...).dagInstanceList`. */
+export type TaskFlowInstance = NonNullable<ListTaskFlowInstanceResult['dagInstanceList']>[number];
+
+/** Options of `client.waitForInstance`. */
+export interface WaitOptions {
+  dagId: Id;
+  dagInstanceId: Id;
+  /** Sent with every ListTaskFlowInstance. */
+  tid?: Id;
+  /** The status(es) to wait for. Default: every final one, `['failed', 'succeeded', 'completed']`. */
+  until?: InstanceStatus | readonly InstanceStatus[];
+  /** Between two polls (default 5000, at least 10). */
+  intervalMs?: number;
+  /** Rejects with code `Timeout` (retryable) after the last poll past this (default 600000). */
+  timeoutMs?: number;
+  /** Aborting rejects at once with code `Aborted` (the signal's reason as `cause`). */
+  signal?: AbortSignal;
+  /** Called after every poll; a callback that throws is ignored. */
+  onProgress?: (progress: WaitProgress) => void;
+}
+
+/** What `onProgress` sees after each poll. `'unknown'`: a Status number outside 0-5. */
+export interface WaitProgress {
+  status: InstanceStatus | 'unknown';
+  /** The Status number DMS sent. */
+  statusCode: number;
+  /** Polls so far, this one included. */
+  polls: number;
+  elapsedMs: number;
+  /** The instance's list entry (ids as strings). */
+  instance: TaskFlowInstance;
+}
+
+/** What `client.waitForInstance` resolves to: the poll that saw a wanted status. */
+export interface WaitResult extends WaitProgress {
+  status: InstanceStatus;
+}
+
 /** One method per task-flow operation (`client.listTaskFlowInstance(...)`), from the table. */
 export interface DmsClient extends OperationMethods {}
 
@@ -159,6 +206,12 @@ export class DmsClient {
     params?: { readonly [name: string]: AnyParamValue | undefined },
     options?: CallOptions,
   ): Promise<AnyResult>;
+  /**
+   * Polls ListTaskFlowInstance (paging until it finds the instance) until its status is one
+   * of `until`. Rejects with `InvalidParameter`/`MissingParameter` before any request for bad
+   * options, `InstanceNotFound`, `Timeout`, `Aborted`, or the error of a poll.
+   */
+  waitForInstance(options: WaitOptions): Promise<WaitResult>;
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
   toJSON(): { endpoint: string; credentials: "set" | "missing" | "from a function"; maxAttempts: number; timeoutMs: number };

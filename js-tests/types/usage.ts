@@ -1,7 +1,7 @@
 // Compiled with `tsc --strict --noEmit` by js-tests/types.test.mjs: the whole public API
 // as a user writes it. Lines marked @ts-expect-error must stay errors.
 import { DmsClient, DmsError, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance, wasmMemoryBytes } from 'dms-taskflow';
-import type { OperationResult, SignedRequest } from 'dms-taskflow';
+import type { InstanceStatus, OperationResult, SignedRequest, WaitOptions, WaitProgress, WaitResult } from 'dms-taskflow';
 
 async function main(): Promise<void> {
   const client = new DmsClient({ accessKeyId: 'id', accessKeySecret: 'secret', endpoint: 'http://127.0.0.1:1' });
@@ -48,6 +48,26 @@ async function main(): Promise<void> {
   console.log(firstId, total, wrong, edgeIds, stoppedViaCall, anything);
   // @ts-expect-error signRequest cannot use a credentials function
   signRequest({ credentials: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }) }, 'StopTaskFlowInstance', { DagId: 1, DagInstanceId: 2 });
+
+  // waitForInstance: poll until a status; progress after every poll.
+  const waitOptions: WaitOptions = {
+    dagId: '1001',
+    dagInstanceId: 5001n,
+    until: ['succeeded', 'completed'],
+    intervalMs: 1000,
+    timeoutMs: 60_000,
+    signal: AbortSignal.timeout(5000),
+    onProgress: (progress: WaitProgress) => console.log(progress.status, progress.statusCode, progress.polls, progress.elapsedMs, progress.instance.id),
+  };
+  const waited: WaitResult = await client.waitForInstance(waitOptions);
+  const finalStatus: InstanceStatus = waited.status;
+  const waitedId: string | undefined = waited.instance.id;
+  await client.waitForInstance({ dagId: 1, dagInstanceId: 2, until: 'suspended' });
+  // @ts-expect-error not a status name
+  await client.waitForInstance({ dagId: 1, dagInstanceId: 2, until: 'stopped' });
+  // @ts-expect-error dagInstanceId is required
+  await client.waitForInstance({ dagId: 1 });
+  console.log(finalStatus, waitedId, waited.polls, waited.elapsedMs, waited.statusCode);
 
   // @ts-expect-error dagVersion is required for resume
   await client.resumeTaskFlowInstance({ dagId: 1, dagInstanceId: 2 });
