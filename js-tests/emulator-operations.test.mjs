@@ -18,6 +18,7 @@ import {
   call,
   formEncode,
   isoSeconds,
+  readAnswer,
   send,
   signedParams,
   withEmulator,
@@ -723,14 +724,7 @@ function buildV3(emu, action, params = {}, options = {}) {
 async function sendV3(emu, action, params, options) {
   const request = buildV3(emu, action, params, options);
   const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body || undefined });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json, request };
+  return { ...(await readAnswer(res)), request };
 }
 
 describe('V3 signatures (ACS3-HMAC-SHA256)', () => {

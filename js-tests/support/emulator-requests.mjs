@@ -87,6 +87,11 @@ export async function send(url, { method = 'POST', params, body, headers = {}, s
     allHeaders['Content-Type'] ??= 'application/x-www-form-urlencoded';
   }
   const res = await fetch(target, { method, body: payload, headers: allHeaders, signal });
+  return { ...(await readAnswer(res)), params };
+}
+
+/** A response's status, headers, body text and, when the body is JSON, its value. */
+export async function readAnswer(res) {
   const text = await res.text();
   let json;
   try {
@@ -94,7 +99,7 @@ export async function send(url, { method = 'POST', params, body, headers = {}, s
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json, params };
+  return { status: res.status, headers: res.headers, text, json };
 }
 
 /** POSTs the parameters form-encoded; `signal` for timeouts. See send. */
