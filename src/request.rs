@@ -4,6 +4,8 @@
 use crate::encode::percent_encode_into;
 use crate::error::{codes, concat, DmsError};
 use crate::params::{excerpt, Value};
+use std::rc::Rc;
+
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
 use crate::sign::{canonical_query, rpc_signature, rpc_string_to_sign};
 
@@ -58,7 +60,8 @@ impl Credentials {
 
 /// Where a call's credentials come from.
 pub enum CredentialSource<'a> {
-    Static(&'a Credentials),
+    /// Shared, so each call takes a reference count instead of copying the strings.
+    Static(&'a Rc<Credentials>),
     /// The `credentials` function (held by the binding), called and cached there.
     Provider,
 }
@@ -66,7 +69,7 @@ pub enum CredentialSource<'a> {
 /// Everything a client needs to sign and send, validated once at construction.
 #[derive(Clone)]
 pub struct ClientConfig {
-    credentials: Result<Credentials, &'static str>,
+    credentials: Result<Rc<Credentials>, &'static str>,
     provider: bool,
     /// The URL requests go to, always ending in `/`.
     pub endpoint: String,
@@ -155,7 +158,7 @@ impl ClientConfig {
             Some(_) => return Err(DmsError::invalid("signatureVersion must be \"v1\" (HMAC-SHA1, the default) or \"v3\" (ACS3-HMAC-SHA256)".into())),
         };
         let credentials = match (access_key_id, access_key_secret) {
-            (Some(access_key_id), Some(access_key_secret)) => Ok(Credentials { access_key_id, access_key_secret, security_token }),
+            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials { access_key_id, access_key_secret, security_token })),
             (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),

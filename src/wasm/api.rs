@@ -449,7 +449,7 @@ fn hook(function: &Option<Function>, fields: &[(&str, JsValue)]) {
 /// they expire and fetched once for all concurrent callers.
 async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>, Failure> {
     let provider = match (client.config.credential_source()?, &client.provider) {
-        (CredentialSource::Static(credentials), _) => return Ok(Rc::new(credentials.clone())),
+        (CredentialSource::Static(credentials), _) => return Ok(credentials.clone()),
         (CredentialSource::Provider, Some(provider)) => provider,
         (CredentialSource::Provider, None) => return Err(DmsError::client(codes::MISSING_CREDENTIALS, "no credentials function".into()).into()),
     };
