@@ -32,8 +32,9 @@ thread_local! {
 
 pub struct Cancel {
     state: Rc<Cell<State>>,
-    abort_reason: JsValue,
     timeout_ms: u32,
+    /// The caller's signal: `Aborted` reports its `reason` as the cause.
+    signal: Option<JsValue>,
     /// Rejects as soon as the deadline passes or the caller aborts.
     cancelled: Promise,
     /// Given to fetch, so an abandoned request is also torn down by the runtime.
@@ -44,7 +45,7 @@ pub struct Cancel {
     /// calls (a timer cleared, a signal never aborted) is never freed, which leaked a few
     /// hundred bytes of wasm memory and JS heap per call.
     _timer_callback: Closure<dyn FnMut()>,
-    user_signal: Option<(JsValue, Closure<dyn FnMut()>)>,
+    listener: Option<Closure<dyn FnMut()>>,
 }
 
 fn global_function(name: &str) -> Option<Function> {
@@ -70,11 +71,6 @@ impl Cancel {
             let _ = call_method(&cancelled, "catch", &[ignore]);
         });
         let controller = global_function("AbortController").and_then(|ctor| Reflect::construct(&ctor, &Array::new()).ok());
-        let abort_reason = signal
-            .as_ref()
-            .and_then(|s| Reflect::get(s, &JsValue::from_str("reason")).ok())
-            .unwrap_or(JsValue::UNDEFINED);
-
         let stop = {
             let state = state.clone();
             let controller = controller.clone();
@@ -103,18 +99,19 @@ impl Cancel {
 
         let mut cancel = Cancel {
             state,
-            abort_reason,
             timeout_ms,
+            signal: signal.clone(),
             cancelled,
             controller,
             timer,
             _timer_callback: timer_callback,
-            user_signal: None,
+            listener: None,
         };
         if let Some(signal) = signal {
+            let reason = || Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
             let already = Reflect::get(&signal, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()) == Some(true);
             if already {
-                stop(State::Aborted, cancel.abort_reason.clone());
+                stop(State::Aborted, reason());
             } else {
                 let listener = {
                     let stop = stop.clone();
@@ -125,7 +122,7 @@ impl Cancel {
                     })
                 };
                 let _ = call_method(&signal, "addEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
-                cancel.user_signal = Some((signal, listener));
+                cancel.listener = Some(listener);
             }
         }
         cancel
@@ -148,12 +145,11 @@ impl Cancel {
                 cause: None,
             }),
             State::Aborted => {
-                // The reason as the signal had it when it fired.
                 let reason = self
-                    .user_signal
+                    .signal
                     .as_ref()
-                    .and_then(|(signal, _)| Reflect::get(signal, &JsValue::from_str("reason")).ok())
-                    .unwrap_or_else(|| self.abort_reason.clone());
+                    .and_then(|signal| Reflect::get(signal, &JsValue::from_str("reason")).ok())
+                    .unwrap_or(JsValue::UNDEFINED);
                 Some(Failure { error: DmsError::client(codes::ABORTED, "the call was aborted".into()), cause: Some(reason) })
             }
         }
@@ -200,7 +196,7 @@ impl Drop for Cancel {
         if let Some(clear) = global_function("clearTimeout") {
             let _ = clear.call1(&js_sys::global(), &self.timer);
         }
-        if let Some((signal, listener)) = &self.user_signal {
+        if let (Some(signal), Some(listener)) = (&self.signal, &self.listener) {
             let _ = call_method(signal, "removeEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
         }
         // The closures themselves are dropped with the fields, after the timer is cleared
