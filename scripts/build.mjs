@@ -34,7 +34,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const started = performance.now();
 
 run('bash', ['scripts/setup.sh']);
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime']);
 
 // One wasm, two glues: the nodejs glue reads the .wasm with fs; the web glue takes a module
 // or bytes in initSync. wasm-bindgen emits the same .wasm for both.

@@ -4,6 +4,7 @@
 //! (`!'()*` left alone, space as `+`), which is why the package never uses them: the bytes the
 //! gateway signs must be exactly the bytes sent.
 
+use crate::prelude::*;
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// True for the bytes that stay as they are: `A-Z a-z 0-9 - _ . ~`.

@@ -4,10 +4,23 @@
 
 // Errors are the cold path and are built once per failed call; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
+// The shipped wasm (`--features wasm-runtime`, scripts/build.mjs) is `no_std`: std's panic
+// machinery drags in `core::fmt`, its dlmalloc is 7 KB, and our panic handler just traps.
+// Native builds and every test build keep std.
+#![cfg_attr(all(target_arch = "wasm32", feature = "wasm-runtime"), no_std)]
+
+extern crate alloc;
+
+/// What the std prelude would give every module: `alloc`'s types, the same in both builds.
+mod prelude {
+    #[allow(unused_imports)]
+    pub(crate) use alloc::{borrow::ToOwned, boxed::Box, format, string::String, string::ToString, vec, vec::Vec};
+}
 
 pub mod encode;
 pub mod error;
 pub mod json;
+mod num;
 pub mod operations;
 mod operations_table;
 pub mod params;
@@ -17,7 +30,12 @@ pub mod results;
 pub mod retry;
 pub mod sign;
 pub mod sign_v3;
+#[cfg(any(test, feature = "wasm-runtime"))]
+mod size_class_heap;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(all(target_arch = "wasm32", feature = "wasm-runtime"))]
+mod wasm_runtime;

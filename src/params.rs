@@ -3,6 +3,7 @@
 //! Input values arrive already classified by the JS binding (`Value`), so everything here is
 //! plain Rust and tested natively. Every refusal names the field and what was expected.
 
+use crate::prelude::*;
 use crate::error::{concat, DmsError};
 use crate::operations::{Kind, Operation, Param};
 
@@ -196,9 +197,9 @@ fn integer_value(value: &Value) -> Result<i64, String> {
                 Err("NaN".into())
             } else if number.is_infinite() {
                 Err("an infinite number".into())
-            } else if number.fract() != 0.0 {
+            } else if !crate::num::is_integral(*number) {
                 Err("a number with a fraction".into())
-            } else if number.abs() > MAX_SAFE {
+            } else if !(-MAX_SAFE..=MAX_SAFE).contains(number) {
                 Err("a number beyond 2^53-1, which JS cannot hold exactly (pass a bigint or a decimal string)".into())
             } else {
                 // Exact: a safe integer converts to i64 without rounding (-0 becomes 0).

@@ -1,10 +1,11 @@
 //! Client configuration and the signed request: a pure function of credentials, endpoint,
 //! operation parameters, timestamp and nonce, returning exactly what to send.
 
+use crate::prelude::*;
 use crate::encode::percent_encode_into;
 use crate::error::{codes, concat, DmsError};
 use crate::params::{excerpt, Value};
-use std::rc::Rc;
+use alloc::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
 use crate::sign::{canonical_query, rpc_signature, rpc_string_to_sign};
@@ -235,7 +236,7 @@ pub fn provided_credentials(entries: &[(String, Value)]) -> Result<(Credentials,
 fn integer_option(value: Option<&Value>, name: &str, min: u32, max: u32) -> Result<Option<u32>, DmsError> {
     match value {
         None | Some(Value::Undefined) => Ok(None),
-        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
+        Some(Value::Number(n)) if crate::num::is_integral(*n) && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
         Some(other) => Err(DmsError::invalid(concat(&[
             name,
             " must be an integer from ",

@@ -1,6 +1,7 @@
 //! Turns an HTTP status and body into a result: the success body, or a `DmsError` carrying
 //! what the server said (redacted) and whether a retry may help.
 
+use crate::prelude::*;
 use crate::error::{codes, concat, is_retryable, DmsError};
 use crate::json::{self, Json};
 

@@ -3,6 +3,7 @@
 //! plain arrays. Documented fields follow the table's shapes; fields the table does not
 //! know still come through, camelCased, with integers JS cannot hold exactly as strings.
 
+use crate::prelude::*;
 use crate::json::Json;
 use crate::operations::{Field, Shape};
 

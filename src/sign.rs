@@ -1,5 +1,6 @@
 //! The RPC signature (SignatureVersion 1.0, HMAC-SHA1), as pure functions of their inputs.
 
+use crate::prelude::*;
 use crate::encode::percent_encode_into;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};

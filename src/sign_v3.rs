@@ -2,6 +2,7 @@
 //! function of what is sent. Operation parameters travel in the query string, the body is
 //! empty, and the signature covers host, every `x-acs-*` header and the body's hash.
 
+use crate::prelude::*;
 use crate::encode::percent_encode_into;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

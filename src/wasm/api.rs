@@ -2,8 +2,9 @@
 //! `signRequest`. A call validates synchronously (a bad argument rejects and sends
 //! nothing), then runs attempts: credentials, sign, send, classify, decide (`retry`).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use crate::prelude::*;
+use core::cell::{Cell, RefCell};
+use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::operations::{by_action, Field, Operation, OPERATIONS};

@@ -5,8 +5,9 @@
 //! is released when the call ends (the timer is cleared and the abort listener removed),
 //! so a finished call keeps neither the process nor the caller's signal busy.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use super::global::Global;
+use core::cell::Cell;
+use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::params::decimal;
@@ -24,10 +25,17 @@ enum State {
     Aborted,
 }
 
-thread_local! {
-    /// Attached as the rejection handler of every `cancelled` promise, so one that rejects
-    /// while nothing races it is never reported as an unhandled rejection.
-    static IGNORE: JsValue = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value();
+/// Attached as the rejection handler of every `cancelled` promise, so one that rejects
+/// while nothing races it is never reported as an unhandled rejection. Made on first use.
+static IGNORE: Global<Option<JsValue>> = Global::new(None);
+
+fn ignore_handler() -> JsValue {
+    if let Some(Some(handler)) = IGNORE.get() {
+        return handler;
+    }
+    let handler = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value();
+    IGNORE.set(Some(handler.clone()));
+    handler
 }
 
 pub struct Cancel {
@@ -67,9 +75,7 @@ impl Cancel {
         let state = Rc::new(Cell::new(State::Running));
         let mut reject_slot: Option<Function> = None;
         let cancelled = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
-        IGNORE.with(|ignore| {
-            let _ = call_method(&cancelled, "catch", &[ignore]);
-        });
+        let _ = call_method(&cancelled, "catch", &[&ignore_handler()]);
         let controller = global_function("AbortController").and_then(|ctor| Reflect::construct(&ctor, &Array::new()).ok());
         let stop = {
             let state = state.clone();

@@ -1,6 +1,7 @@
 //! JS values in (as `params::Value`), results and `DmsError`s out.
 
-use std::cell::RefCell;
+use crate::prelude::*;
+use super::global::Global;
 
 use crate::error::{concat, DmsError};
 use crate::params::{Value, MAX_VALUE_BYTES};
@@ -23,16 +24,14 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
-thread_local! {
-    /// Builds a JS `DmsError` from its fields; registered once by the JS entry point, which
-    /// owns the class so that `instanceof DmsError` works for users.
-    static ERROR_FACTORY: RefCell<Option<Function>> = const { RefCell::new(None) };
-}
+/// Builds a JS `DmsError` from its fields; registered once by the JS entry point, which
+/// owns the class so that `instanceof DmsError` works for users.
+static ERROR_FACTORY: Global<Option<Function>> = Global::new(None);
 
 /// Called once by the package's entry point with `(init) => new DmsError(init)`.
 #[wasm_bindgen(js_name = __setErrorFactory)]
 pub fn set_error_factory(factory: Function) {
-    ERROR_FACTORY.with(|slot| *slot.borrow_mut() = Some(factory));
+    ERROR_FACTORY.set(Some(factory));
 }
 
 /// The own enumerable string-keyed properties of an options or parameters object.
@@ -149,7 +148,7 @@ pub fn to_js_error(error: DmsError, cause: Option<JsValue>) -> JsValue {
     if let Some(cause) = cause {
         set(&init, "cause", &cause);
     }
-    let factory = ERROR_FACTORY.with(|slot| slot.borrow().clone());
+    let factory = ERROR_FACTORY.get().flatten();
     if let Some(made) = factory.and_then(|factory| factory.call1(&JsValue::UNDEFINED, &init).ok()) {
         return made;
     }

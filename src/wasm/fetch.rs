@@ -1,5 +1,6 @@
 //! Sends a signed request with the host's `fetch` and reads the answer.
 
+use crate::prelude::*;
 use crate::error::{codes, concat, DmsError};
 use crate::request::SignedRequest;
 use js_sys::{Function, JsString, Promise, Reflect};
@@ -74,7 +75,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
         return Err(redirected(&request.url, 0).into());
     }
     let status = match field("status").and_then(|s| s.as_f64()) {
-        Some(s) if (100.0..=599.0).contains(&s) && s.fract() == 0.0 => s as u16,
+        Some(s) if (100.0..=599.0).contains(&s) && crate::num::is_integral(s) => s as u16,
         _ => {
             return Err(DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into()).into())
         }

@@ -8,6 +8,7 @@
 pub(crate) mod api;
 mod cancel;
 pub(crate) mod convert;
+mod global;
 mod fetch;
 
 #[cfg(test)]
