@@ -2,6 +2,7 @@
 // differ only in how they load the wasm (see HACKING.md).
 import { DmsError } from './dms-error.mjs';
 import { defineDmsClient } from './client.mjs';
+import { pack, unpackRequest } from './packed.mjs';
 
 /**
  * `defaultCredentials()` (Node only) returns credentials from the environment, which the
@@ -14,7 +15,10 @@ export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
     DmsError,
     stopTaskFlowInstance: (input, options) => wasm.stopTaskFlowInstance(input, options, defaultCredentials()),
     resumeTaskFlowInstance: (input, options) => wasm.resumeTaskFlowInstance(input, options, defaultCredentials()),
-    signRequest: wasm.signRequest,
+    signRequest(options, action, params, signing) {
+      const packed = pack(options, action, params, signing);
+      return packed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(wasm.signRequestPacked(packed));
+    },
     wasmMemoryBytes: wasm.wasmMemoryBytes,
   };
 }

@@ -87,6 +87,8 @@ impl Reader<'_> {
         ParseError { offset: self.pos }
     }
 
+    // Called for every byte; opt-level "z" would otherwise keep it a call.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }

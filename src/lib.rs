@@ -22,6 +22,7 @@ pub mod error;
 pub mod json;
 mod num;
 pub mod operations;
+pub mod packed;
 mod operations_table;
 pub mod params;
 pub mod request;

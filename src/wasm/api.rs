@@ -149,15 +149,46 @@ pub fn operation_methods() -> Array {
         .collect()
 }
 
+/// `signRequest` with its arguments packed into one string by js/packed.mjs, the request
+/// returned as one string (`src/packed.rs`): one boundary crossing instead of one per key.
+#[wasm_bindgen(js_name = signRequestPacked)]
+pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
+    let signed = (|| {
+        let call = crate::packed::unpack(packed).ok_or_else(|| DmsError::invalid("signRequest: unreadable packed arguments".into()))?;
+        // Packed values are never functions: a function option given is a wrong type, worded
+        // as `client_from` words it.
+        if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_str()) && *value != Value::Undefined) {
+            let what = match value {
+                Value::String(text) if !text.is_empty() => "a string".into(),
+                other => crate::params::describe(other),
+            };
+            return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &what])));
+        }
+        let config = ClientConfig::from_options(&call.options, false)?;
+        let op = table_action(Some(&call.action), || describe_action_name(&call.action))?;
+        sign_with(&config, op, &call.params, call.signing)
+    })();
+    signed.map(|request| crate::packed::pack_request(&request)).map_err(|e| to_js_error(e, None))
+}
+
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
     let client = client_from(raw_entries(options, "client options")?)?;
-    let op = action
-        .as_string()
-        .and_then(|name| by_action(&name))
-        .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe_action(action)])))?;
-    let wire = validate(op, &entries(params, "params")?, Naming::Wire)?;
+    let op = table_action(action.as_string().as_deref(), || describe_action(action))?;
+    let params = entries(params, "params")?;
+    let request = sign_with(&client.config, op, &params, entries(signing, "signing options")?)?;
+    Ok(request_to_js(&request))
+}
+
+fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result<&'static Operation, DmsError> {
+    name.and_then(by_action)
+        .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe()])))
+}
+
+/// Validates, then signs with the options' static credentials: what both `signRequest` paths share.
+fn sign_with(config: &ClientConfig, op: &Operation, params: &[(String, Value)], signing: Vec<(String, Value)>) -> Result<SignedRequest, DmsError> {
+    let wire = validate(op, params, Naming::Wire)?;
     let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
-    for (key, value) in entries(signing, "signing options")? {
+    for (key, value) in signing {
         match (key.as_str(), value) {
             (_, Value::Undefined) => {}
             ("method", Value::String(text)) if text == "POST" || text == "GET" => method = if text == "GET" { "GET" } else { "POST" },
@@ -169,7 +200,7 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
             _ => return Err(DmsError::invalid(concat(&["unknown signing option '", &crate::params::excerpt(&key), "'; allowed: timestamp, nonce, method"]))),
         }
     }
-    let credentials = match client.config.credential_source()? {
+    let credentials = match config.credential_source()? {
         CredentialSource::Static(credentials) => credentials,
         CredentialSource::Provider => {
             return Err(DmsError::invalid("signRequest is synchronous: pass accessKeyId and accessKeySecret, not a credentials function".into()))
@@ -180,13 +211,21 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    Ok(request_to_js(&client.config.sign_as(credentials, op.action, &wire, &timestamp, &nonce, method)))
+    Ok(config.sign_as(credentials, op.action, &wire, &timestamp, &nonce, method))
 }
 
 fn describe_action(action: &JsValue) -> String {
     match action.as_string() {
-        Some(name) if !name.is_empty() => concat(&["\"", &crate::params::excerpt(&name), "\""]),
-        _ => describe_js(action),
+        Some(name) => describe_action_name(&name),
+        None => describe_js(action),
+    }
+}
+
+fn describe_action_name(name: &str) -> String {
+    if name.is_empty() {
+        "an empty string".into()
+    } else {
+        concat(&["\"", &crate::params::excerpt(name), "\""])
     }
 }
 
