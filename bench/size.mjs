@@ -1,5 +1,6 @@
 // Size: the bytes a user ships. The package's own entries come from scripts/sizes.mjs --json
-// (dist/ as published: unminified JS + the wasm-opt'd .wasm). The comparisons are bundled
+// (dist/ as published: the JS, minified but for node.cjs, + the wasm-opt'd .wasm, which
+// web.mjs inlines deflated). The comparisons are bundled
 // by esbuild (--bundle --minify), in memory, for node and for the browser; a browser build
 // of the Alibaba SDKs fails, and the unresolved Node built-ins esbuild names are recorded.
 // The package is bundled the same way, through its own exports map (self-reference).
