@@ -19,6 +19,6 @@ export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
       const packed = pack(options, action, params, signing);
       return packed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(wasm.signRequestPacked(packed));
     },
-    wasmMemoryBytes: wasm.wasmMemoryBytes,
+    wasmMemoryBytes: () => wasm.wasmMemoryBytes(),
   };
 }

@@ -72,5 +72,8 @@ export function defineDmsClient(wasm, DmsError) {
       return this.toString();
     }
   }
+  // Bundlers (ours included) rename a class that shares its name with an export
+  // (`DmsClient2`); users see the name in `inspect` output and stack traces.
+  Object.defineProperty(DmsClient, 'name', { value: 'DmsClient' });
   return DmsClient;
 }

@@ -62,6 +62,10 @@ describe('the tarball and its exports map', () => {
     for (const name of EXPORTS) assert.equal(typeof cjs[name], 'function', name);
   });
 
+  test('classes and functions keep their names (inspect output, stack traces)', () => {
+    for (const name of EXPORTS) assert.equal(cjs[name].name, name);
+  });
+
   test('import re-exports the CommonJS instance: one DmsError class, one DmsClient', () => {
     for (const name of EXPORTS) assert.equal(esm[name], cjs[name], `${name} is the same object`);
   });
