@@ -2,7 +2,6 @@
 
 use crate::prelude::*;
 use crate::encode::percent_encode_into;
-use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
@@ -42,7 +41,23 @@ pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
         return String::new();
     };
     mac.update(data);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    base64(&mac.finalize().into_bytes())
+}
+
+/// Standard base64 with padding. Hand-written: the `base64` crate's engine links
+/// `FromUtf8Error`'s `Debug` and other panic formatting into the wasm (~3 KB).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |index: u32| char::from(ALPHABET[(index & 63) as usize]);
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| chunk.get(i).map_or(0, |&b| u32::from(b));
+        let group = byte(0) << 16 | byte(1) << 8 | byte(2);
+        for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            out.push(if index <= chunk.len() { symbol(group >> shift) } else { '=' });
+        }
+    }
+    out
 }
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.
@@ -51,4 +66,18 @@ pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
     key.extend_from_slice(access_key_secret.as_bytes());
     key.push(b'&');
     hmac_sha1_base64(&key, string_to_sign.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_rfc4648_vectors() {
+        for (input, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(base64(input.as_bytes()), encoded);
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64(&all), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w==");
+    }
 }
