@@ -123,7 +123,7 @@ impl ClientConfig {
                     "unknown client option '",
                     &excerpt(key),
                     "'; allowed: ",
-                    &OPTION_NAMES.join(", "),
+                    &crate::text::join(&OPTION_NAMES),
                 ])));
             }
         }
@@ -310,7 +310,7 @@ pub fn resolve_endpoint(endpoint: Option<&str>, region_id: Option<&str>, vpc: bo
             "regionId \"",
             &excerpt(region),
             "\" has no known DMS endpoint; known: ",
-            &KNOWN_REGIONS.join(", "),
+            &crate::text::join(&KNOWN_REGIONS),
             " (or pass endpoint)",
         ]))),
         None if vpc => Err(DmsError::invalid("network: \"vpc\" needs a regionId (the VPC endpoints are per region)".into())),
@@ -325,7 +325,7 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
         ("https://", endpoint.get(8..).unwrap_or(""))
     } else if lower.starts_with("http://") {
         ("http://", endpoint.get(7..).unwrap_or(""))
-    } else if lower.contains("://") {
+    } else if crate::text::find(endpoint, "://").is_some() {
         return Err(refuse("only http and https are supported"));
     } else {
         // A bare host name, as the vendor's docs write endpoints.
@@ -456,9 +456,9 @@ pub fn sign_acs3<P: AsRef<str>>(
 
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
 fn endpoint_host(endpoint: &str) -> String {
-    let (rest, default_port) = match endpoint.split_once("://") {
-        Some(("https", rest)) => (rest, ":443"),
-        Some((_, rest)) => (rest, ":80"),
+    let (rest, default_port) = match crate::text::find(endpoint, "://") {
+        Some(at) if endpoint.get(..at) == Some("https") => (endpoint.get(at + 3..).unwrap_or(""), ":443"),
+        Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
         None => (endpoint, ":443"),
     };
     let authority = rest.split('/').next().unwrap_or("").to_ascii_lowercase();
