@@ -48,7 +48,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
-    input.query.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    crate::sign::sort_by_name(input.query);
     let mut canonical_query = String::new();
     for (index, (name, value)) in input.query.iter().enumerate() {
         if index > 0 {
@@ -59,7 +59,7 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
         percent_encode_into(&mut canonical_query, value);
     }
     let body_hash = sha256_hex(input.body);
-    input.acs_headers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    crate::sign::sort_by_name(input.acs_headers);
     // `host` sorts before every `x-acs-*` name.
     let mut canonical_headers = String::new();
     let mut signed_headers = String::from("host");
