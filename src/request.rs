@@ -331,10 +331,10 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
         // A bare host name, as the vendor's docs write endpoints.
         ("https://", endpoint)
     };
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(refuse("it must not have a query or fragment"));
     }
-    let host = rest.split('/').next().unwrap_or("");
+    let host = authority(rest);
     if host.is_empty() {
         return Err(refuse("the host is missing"));
     }
@@ -454,6 +454,11 @@ pub fn sign_acs3<P: AsRef<str>>(
     SignedRequest { method, url, headers, body: String::new() }
 }
 
+/// What comes before the first `/` (all of `rest` when there is none).
+fn authority(rest: &str) -> &str {
+    rest.get(..rest.bytes().position(|b| b == b'/').unwrap_or(rest.len())).unwrap_or("")
+}
+
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
 fn endpoint_host(endpoint: &str) -> String {
     let (rest, default_port) = match crate::text::find(endpoint, "://") {
@@ -461,7 +466,7 @@ fn endpoint_host(endpoint: &str) -> String {
         Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
         None => (endpoint, ":443"),
     };
-    let authority = rest.split('/').next().unwrap_or("").to_ascii_lowercase();
+    let authority = authority(rest).to_ascii_lowercase();
     authority.strip_suffix(default_port).map(str::to_owned).unwrap_or(authority)
 }
 
