@@ -20,6 +20,7 @@ mod prelude {
 pub mod encode;
 pub mod error;
 pub mod json;
+pub mod mac;
 mod num;
 pub mod operations;
 pub mod packed;

@@ -2,8 +2,6 @@
 
 use crate::prelude::*;
 use crate::encode::percent_encode_into;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
 
 /// `enc(name)=enc(value)` pairs sorted by name (byte-wise) and joined by `&`.
 ///
@@ -50,13 +48,7 @@ pub fn rpc_string_to_sign(method: &str, canonical: &str) -> String {
 
 /// Base64(HMAC-SHA1(key, data)).
 pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
-    // HMAC accepts keys of any length, so this never fails; the fallback keeps the
-    // function total without a panic path.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(data);
-    base64(&mac.finalize().into_bytes())
+    base64(crate::mac::hmac(&crate::mac::SHA1, key, data).as_slice())
 }
 
 /// Standard base64 with padding. Hand-written: the `base64` crate's engine links
