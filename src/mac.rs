@@ -77,7 +77,7 @@ impl<'a> Hasher<'a> {
             let (Some(free), Some((head, rest))) = (self.block.get_mut(self.filled..self.filled + take), data.split_at_checked(take)) else {
                 return; // unreachable: `filled` < 64 and `take` fits both
             };
-            free.copy_from_slice(head);
+            copy(free, head);
             self.filled += take;
             data = rest;
             if self.filled == 64 {
@@ -106,6 +106,14 @@ impl<'a> Hasher<'a> {
     }
 }
 
+/// Copies what fits of `from` into `to`. (`copy_from_slice` links a length-mismatch panic
+/// that formats both lengths, ~1 KB of `core::fmt` when it is the module's only user.)
+fn copy(to: &mut [u8], from: &[u8]) {
+    for (slot, &byte) in to.iter_mut().zip(from) {
+        *slot = byte;
+    }
+}
+
 /// The hash of `parts`, concatenated.
 pub fn hash(algorithm: &Algorithm, parts: &[&[u8]]) -> Digest {
     let mut hasher = Hasher::new(algorithm);
@@ -125,9 +133,7 @@ pub fn hmac(algorithm: &Algorithm, key: &[u8], message: &[u8]) -> Digest {
     } else {
         key
     };
-    if let Some(start) = block.get_mut(..key.len()) {
-        start.copy_from_slice(key);
-    }
+    copy(&mut block, key);
     let inner = hash(algorithm, &[&block.map(|byte| byte ^ 0x36), message]);
     hash(algorithm, &[&block.map(|byte| byte ^ 0x5c), inner.as_slice()])
 }
