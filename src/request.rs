@@ -202,10 +202,11 @@ impl ClientConfig {
         nonce: &str,
         method: &'static str,
     ) -> SignedRequest {
+        let params = pairs(params);
         match self.signature_version {
-            SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
+            SignatureVersion::V1 if method == "GET" => rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V1 => rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V3 => acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
         }
     }
 }
@@ -348,9 +349,16 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
     Ok(url)
 }
 
+/// `(name, value)` pairs borrowed from `params`, with room for the common parameters. The
+/// signers below work on these, so they exist once in the wasm whatever `P` callers use.
+fn pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
+    let mut out = Vec::with_capacity(params.len() + 9);
+    out.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
+    out
+}
+
 /// Every parameter of a V1 request, common ones included, in canonical order.
-fn v1_canonical<P: AsRef<str>>(credentials: &Credentials, action: &str, params: &[(P, String)], timestamp: &str, nonce: &str) -> String {
-    let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
+fn v1_canonical<'a>(credentials: &'a Credentials, action: &'a str, mut all: Vec<(&'a str, &'a str)>, timestamp: &'a str, nonce: &'a str) -> String {
     all.extend([
         ("AccessKeyId", credentials.access_key_id.as_str()),
         ("Action", action),
@@ -364,7 +372,6 @@ fn v1_canonical<P: AsRef<str>>(credentials: &Credentials, action: &str, params: 
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token));
     }
-    all.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
     canonical_query(&mut all)
 }
 
@@ -378,6 +385,10 @@ pub fn sign_rpc_post<P: AsRef<str>>(
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
+    rpc_post(credentials, endpoint, action, pairs(params), timestamp, nonce)
+}
+
+fn rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let mut body = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
     body.push_str("&Signature=");
@@ -394,6 +405,10 @@ pub fn sign_rpc_get<P: AsRef<str>>(
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
+    rpc_get(credentials, endpoint, action, pairs(params), timestamp, nonce)
+}
+
+fn rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let canonical = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("GET", &canonical));
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
@@ -416,8 +431,13 @@ pub fn sign_acs3<P: AsRef<str>>(
     nonce: &str,
     method: &'static str,
 ) -> SignedRequest {
+    acs3(credentials, endpoint, action, pairs(params), timestamp, nonce, method)
+}
+
+fn acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
+    // Rebound so its borrows may be as short as the locals signed with it.
+    let mut query: Vec<(&str, &str)> = query;
     let body_hash = crate::sign_v3::sha256_hex(b"");
-    let mut query: Vec<(&str, &str)> = params.iter().map(|(name, value)| (name.as_ref(), value.as_str())).collect();
     let mut acs_headers: Vec<(&str, &str)> = vec![
         ("x-acs-action", action),
         ("x-acs-version", API_VERSION),
