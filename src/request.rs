@@ -136,14 +136,14 @@ impl ClientConfig {
                 "pass either a credentials function or accessKeyId/accessKeySecret/securityToken, not both".into(),
             ));
         }
-        let vpc = match optional_text(get("network"), "network", true)?.as_deref() {
+        let vpc = match optional_text(get("network"), "network", true)? {
             None | Some("public") => false,
             Some("vpc") => true,
             Some(_) => return Err(DmsError::invalid("network must be \"public\" or \"vpc\"".into())),
         };
         let endpoint = resolve_endpoint(
-            optional_text(get("endpoint"), "endpoint", true)?.as_deref(),
-            optional_text(get("regionId"), "regionId", true)?.as_deref(),
+            optional_text(get("endpoint"), "endpoint", true)?,
+            optional_text(get("regionId"), "regionId", true)?,
             vpc,
         )?;
         let defaults = RetryPolicy::default();
@@ -153,13 +153,17 @@ impl ClientConfig {
             max_delay_ms: integer_option(get("retryMaxDelayMs"), "retryMaxDelayMs", 0, 600_000)?.unwrap_or(defaults.max_delay_ms),
         };
         let timeout_ms = timeout_option(get("timeoutMs"))?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let signature_version = match optional_text(get("signatureVersion"), "signatureVersion", true)?.as_deref() {
+        let signature_version = match optional_text(get("signatureVersion"), "signatureVersion", true)? {
             None | Some("v1") => SignatureVersion::V1,
             Some("v3") => SignatureVersion::V3,
             Some(_) => return Err(DmsError::invalid("signatureVersion must be \"v1\" (HMAC-SHA1, the default) or \"v3\" (ACS3-HMAC-SHA256)".into())),
         };
         let credentials = match (access_key_id, access_key_secret) {
-            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials { access_key_id, access_key_secret, security_token })),
+            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials {
+                access_key_id: access_key_id.into(),
+                access_key_secret: access_key_secret.into(),
+                security_token: security_token.map(str::to_owned),
+            })),
             (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
@@ -230,7 +234,8 @@ pub fn provided_credentials(entries: &[(String, Value)]) -> Result<(Credentials,
         },
         Some(_) => return Err(DmsError::invalid("credentials().expiration must be a Date, milliseconds, or YYYY-MM-DDThh:mm:ssZ".into())),
     };
-    Ok((Credentials { access_key_id, access_key_secret, security_token }, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
+    let credentials = Credentials { access_key_id: access_key_id.into(), access_key_secret: access_key_secret.into(), security_token: security_token.map(str::to_owned) };
+    Ok((credentials, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
 }
 
 /// An integer option within `min..=max`, given as a number.
@@ -257,7 +262,7 @@ pub fn timeout_option(value: Option<&Value>) -> Result<Option<u32>, DmsError> {
 
 /// A string option: absent (undefined) or a non-blank string without control characters or
 /// (where `no_spaces`) spaces. Messages never quote the value: it may be a secret.
-fn optional_text(value: Option<&Value>, name: &str, no_spaces: bool) -> Result<Option<String>, DmsError> {
+fn optional_text<'a>(value: Option<&'a Value>, name: &str, no_spaces: bool) -> Result<Option<&'a str>, DmsError> {
     match value {
         None | Some(Value::Undefined) => Ok(None),
         Some(Value::String(text)) => {
@@ -266,7 +271,7 @@ fn optional_text(value: Option<&Value>, name: &str, no_spaces: bool) -> Result<O
             } else if text.chars().any(|c| c.is_control() || (no_spaces && c.is_whitespace())) || text.trim() != text {
                 Err(DmsError::invalid(concat(&[name, " must not contain whitespace or control characters"])))
             } else {
-                Ok(Some(text.clone()))
+                Ok(Some(text))
             }
         }
         Some(other) => Err(DmsError::invalid(concat(&[name, " must be a string; got ", &crate::params::describe(other)]))),
