@@ -1,10 +1,11 @@
-//! SHA-1, SHA-256 and their HMACs, on the `sha1`/`sha2` crates' compression functions.
+//! SHA-1, SHA-256 and their HMACs: the `sha1` crate's compression function, our own
+//! SHA-256 one, and the rest of both hashes here.
 //!
-//! The `digest`/`hmac` layers on top of those (block buffers, generic finalization, key
-//! derivation, each instantiated per hash) were ~3.5 KB of the wasm and linked slicing and
-//! `copy_from_slice` panics. What signing needs is small: one padding routine shared by both
-//! hashes, and HMAC's two nested hashes. The compression functions, where the time goes,
-//! are still the crates' (`sha1` is built at opt-level 3 for signing speed).
+//! The `digest`/`hmac` layers on top of the compression functions (block buffers, generic
+//! finalization, key derivation, each instantiated per hash) were ~3.5 KB of the wasm and
+//! linked slicing and `copy_from_slice` panics. What signing needs is small: one padding
+//! routine shared by both hashes, and HMAC's two nested hashes. SHA-1's compression
+//! function, where V1 signing spends its time, is still the crate's, built at opt-level 3.
 
 use sha1::digest::generic_array::GenericArray;
 
@@ -32,8 +33,47 @@ pub const SHA1: Algorithm = Algorithm {
 pub const SHA256: Algorithm = Algorithm {
     initial: [0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19],
     output_len: 32,
-    compress: |state, block| sha2::compress256(state, core::slice::from_ref(<&GenericArray<u8, _>>::from(block))),
+    compress: sha256_compress,
 };
+
+/// SHA-256's round constants (FIPS 180-4, 4.2.2).
+const K256: [u32; 64] = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+
+/// SHA-256's compression function (FIPS 180-4, 6.2.2), written as loops: V3 signing hashes
+/// a few blocks per request, and the `sha2` crate's unrolled rounds were ~4 KB of the wasm.
+fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    let mut w = [0u32; 64];
+    for (word, bytes) in w.iter_mut().zip(block.chunks_exact(4)) {
+        *word = bytes.iter().fold(0, |word, &byte| word << 8 | u32::from(byte));
+    }
+    for t in 16..64 {
+        let (w2, w15) = (w[t - 2], w[t - 15]);
+        let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
+        let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
+        w[t] = w[t - 16].wrapping_add(s0).wrapping_add(w[t - 7]).wrapping_add(s1);
+    }
+    let mut v = *state;
+    for (&k, &word) in K256.iter().zip(&w) {
+        let [a, b, c, d, e, f, g, h] = v;
+        let t1 = h
+            .wrapping_add(e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25))
+            .wrapping_add((e & f) ^ (!e & g))
+            .wrapping_add(k)
+            .wrapping_add(word);
+        let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22)).wrapping_add((a & b) ^ (a & c) ^ (b & c));
+        v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
+    }
+    for (word, add) in state.iter_mut().zip(v) {
+        *word = word.wrapping_add(add);
+    }
+}
 
 /// A hash's output.
 pub struct Digest {
