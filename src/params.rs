@@ -292,9 +292,13 @@ pub fn describe(value: &Value) -> String {
 
 /// At most 40 characters of `text`, with control characters shown as `?`, for messages.
 pub fn excerpt(text: &str) -> String {
-    let mut out: String = text.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
-    if text.chars().nth(40).is_some() {
-        out.push('…');
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == 40 {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
     }
     out
 }
@@ -427,6 +431,14 @@ mod tests {
         assert!(err.message.ends_with("got a value longer than 1 MiB"));
         let err = validate(stop(), &input(&[("dagId", s(&"9".repeat(100))), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
         assert!(err.message.contains('…'), "{}", err.message);
+    }
+
+    #[test]
+    fn excerpts() {
+        assert_eq!(excerpt(&"é".repeat(40)), "é".repeat(40));
+        assert_eq!(excerpt(&"é".repeat(41)), "é".repeat(40) + "…");
+        assert_eq!(excerpt("a\nb\u{7f}\u{9f}c"), "a?b??c");
+        assert_eq!(excerpt(""), "");
     }
 
     #[test]
