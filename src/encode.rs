@@ -7,23 +7,25 @@
 use crate::prelude::*;
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Bit `b` is set for the ASCII bytes that stay as they are: `A-Z a-z 0-9 - _ . ~`.
-const UNRESERVED: u128 = {
-    let mut mask = 0u128;
+/// Bit `b % 8` of byte `b / 8` is set for the ASCII bytes that stay as they are:
+/// `A-Z a-z 0-9 - _ . ~`. (Bytes, not one `u128`: a 128-bit shift is a libcall in wasm32.)
+const UNRESERVED: [u8; 16] = {
+    let mut mask = [0u8; 16];
     let mut byte = 0u8;
     while byte < 128 {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            mask |= 1 << byte;
+            mask[(byte / 8) as usize] |= 1 << (byte % 8);
         }
         byte += 1;
     }
     mask
 };
 
-/// True for the bytes that stay as they are (one shift: this runs for every byte signed).
+/// True for the bytes that stay as they are (one load and a shift: this runs for every
+/// byte signed).
 #[inline(always)]
 fn is_unreserved(byte: u8) -> bool {
-    byte < 128 && (UNRESERVED >> byte) & 1 == 1
+    UNRESERVED.get(usize::from(byte >> 3)).is_some_and(|bits| (bits >> (byte & 7)) & 1 == 1)
 }
 
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
