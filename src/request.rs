@@ -344,7 +344,7 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
     if host.is_empty() {
         return Err(refuse("the host is missing"));
     }
-    if host.contains('@') {
+    if host.bytes().any(|b| b == b'@') {
         return Err(refuse("it must not carry user credentials"));
     }
     let mut url = String::with_capacity(endpoint.len() + 9);

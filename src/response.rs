@@ -154,7 +154,11 @@ fn safe_excerpt(body: &str, sensitive: &[&str]) -> String {
             last_space = false;
         }
     }
-    let mut out = collapsed.trim_end().to_owned();
+    // Whitespace is collapsed to single spaces, so at most one can end the excerpt.
+    if collapsed.ends_with(' ') {
+        collapsed.pop();
+    }
+    let mut out = collapsed;
     if truncated || window.len() < body.len() {
         out.push('…');
     }
