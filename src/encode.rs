@@ -7,23 +7,25 @@
 use crate::prelude::*;
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Bit `b` is set for the ASCII bytes that stay as they are: `A-Z a-z 0-9 - _ . ~`.
-const UNRESERVED: u128 = {
-    let mut mask = 0u128;
+/// Bit `b % 8` of byte `b / 8` is set for the ASCII bytes that stay as they are:
+/// `A-Z a-z 0-9 - _ . ~`. (Bytes, not one `u128`: a 128-bit shift is a libcall in wasm32.)
+const UNRESERVED: [u8; 16] = {
+    let mut mask = [0u8; 16];
     let mut byte = 0u8;
     while byte < 128 {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            mask |= 1 << byte;
+            mask[(byte / 8) as usize] |= 1 << (byte % 8);
         }
         byte += 1;
     }
     mask
 };
 
-/// True for the bytes that stay as they are (one shift: this runs for every byte signed).
+/// True for the bytes that stay as they are (one load and a shift: this runs for every
+/// byte signed).
 #[inline(always)]
 fn is_unreserved(byte: u8) -> bool {
-    byte < 128 && (UNRESERVED >> byte) & 1 == 1
+    UNRESERVED.get(usize::from(byte >> 3)).is_some_and(|bits| (bits >> (byte & 7)) & 1 == 1)
 }
 
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
@@ -43,10 +45,9 @@ pub fn percent_encode_into(out: &mut String, input: &str) {
         }
         run_start = index + 1;
         let escape = [b'%', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]];
-        // Always ASCII, so always valid UTF-8.
-        if let Ok(escape) = core::str::from_utf8(&escape) {
-            out.push_str(escape);
-        }
+        // SAFETY: the three bytes are ASCII, so `out` stays valid UTF-8. (Checking with
+        // `str::from_utf8` would link its 700-byte validator for this alone.)
+        unsafe { out.as_mut_vec() }.extend_from_slice(&escape);
     }
     if let Some(run) = input.get(run_start..) {
         out.push_str(run);

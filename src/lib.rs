@@ -20,6 +20,7 @@ mod prelude {
 pub mod encode;
 pub mod error;
 pub mod json;
+pub mod mac;
 mod num;
 pub mod operations;
 pub mod packed;
@@ -31,6 +32,7 @@ pub mod results;
 pub mod retry;
 pub mod sign;
 pub mod sign_v3;
+pub mod text;
 #[cfg(any(test, feature = "wasm-runtime"))]
 mod size_class_heap;
 pub mod timestamp;

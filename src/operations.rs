@@ -2,6 +2,8 @@
 //! `spec/taskflow-operations.json` by `scripts/gen-operations.mjs`. Validation, request
 //! building, TypeScript types and docs all read the same rows.
 
+use crate::prelude::*;
+
 /// How a parameter's value is checked and written on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -17,37 +19,89 @@ pub enum Kind {
     Json,
 }
 
-#[derive(Debug)]
+/// A parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Param {
-    /// The name on the wire, as the vendor documents it (`DagInstanceId`).
+    /// The name on the wire, as the vendor documents it (`DagInstanceId`); the JS name is
+    /// its camelCase (`dagInstanceId`, `results::camel_case`).
     pub wire: &'static str,
-    /// The JS name (`dagInstanceId`).
-    pub camel: &'static str,
     pub kind: Kind,
     pub required: bool,
 }
 
+/// One operation of the table: a generated row of text (`src/operations_table.rs`),
+///
+/// ```text
+/// row      = action "(" param* ")" field*          StopTaskFlowInstance(#DagId#DagInstanceId*#Tid)
+/// param    = ["*" (optional)] kind name             kind: # Id, % Integer, $ String, ? Boolean, & Json
+/// field    = name shape                             a documented response field
+/// shape    = "#" Id | "%" Number | "$" String | "?" Boolean
+///          | "{" field* "}"                         an object
+///          | "[" shape                              an array of shape
+///          | "<" name shape                         a vendor wrapper { name: [shape] }
+/// ```
+///
+/// Names are ASCII letters and digits. Text rather than structs of `&'static str`: the
+/// table is a third of the wasm bytes it was, and reading it costs a scan of a few bytes.
+/// `RequestId` and `Success`, in every answer, are left out (`results` knows them).
 #[derive(Debug)]
-pub struct Operation {
+pub struct Operation(pub(crate) &'static str);
+
+impl Operation {
     /// The wire action (`StopTaskFlowInstance`).
-    pub action: &'static str,
+    pub fn action(&self) -> &'static str {
+        split_name(self.0).0
+    }
+
     /// The JS method name (`stopTaskFlowInstance`).
-    pub method: &'static str,
-    pub params: &'static [Param],
-    /// The documented response fields (ErrorCode/ErrorMessage left out), for the result.
-    pub response: &'static [Field],
+    pub fn method(&self) -> String {
+        crate::results::camel_case(self.action())
+    }
+
+    pub fn params(&self) -> Params {
+        Params(split_name(self.0).1.get(1..).unwrap_or(""))
+    }
+
+    /// The documented response fields (besides RequestId and Success), for the result.
+    pub fn response(&self) -> Fields {
+        let rest = split_name(self.0).1;
+        let end = rest.bytes().position(|b| b == b')').map_or(rest.len(), |at| at + 1);
+        Fields(rest.get(end..).unwrap_or(""))
+    }
 }
 
-/// A documented response field.
-#[derive(Debug)]
-pub struct Field {
-    pub wire: &'static str,
-    pub camel: &'static str,
-    pub shape: Shape,
+/// `text` split where its leading name (ASCII letters and digits) ends.
+fn split_name(text: &'static str) -> (&'static str, &'static str) {
+    let end = text.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(text.len());
+    (text.get(..end).unwrap_or(""), text.get(end..).unwrap_or(""))
+}
+
+/// The parameters of an operation, in table order.
+#[derive(Debug, Clone)]
+pub struct Params(&'static str);
+
+impl Iterator for Params {
+    type Item = Param;
+
+    fn next(&mut self) -> Option<Param> {
+        let optional = self.0.starts_with('*');
+        let rest = if optional { self.0.get(1..)? } else { self.0 };
+        let kind = match rest.as_bytes().first()? {
+            b'#' => Kind::Id,
+            b'%' => Kind::Integer,
+            b'$' => Kind::String,
+            b'?' => Kind::Boolean,
+            b'&' => Kind::Json,
+            _ => return None, // `)`: the end of the list
+        };
+        let (wire, rest) = split_name(rest.get(1..)?);
+        self.0 = rest;
+        Some(Param { wire, kind, required: !optional })
+    }
 }
 
 /// What a response field holds, and so how the result shows it.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Shape {
     /// An int64 id: always a string in the result, never a lossy float.
     Id,
@@ -55,10 +109,58 @@ pub enum Shape {
     Number,
     String,
     Boolean,
-    Object(&'static [Field]),
-    Array(&'static Shape),
-    /// A vendor wrapper `{ Inner: [...] }`: the result shows the list itself.
-    Wrapped(&'static str, &'static Shape),
+    Object(Fields),
+    /// An array; the element's shape is `Shape::read` of this text.
+    Array(&'static str),
+    /// A vendor wrapper `{ Inner: [...] }`: the result shows the list itself. The element's
+    /// shape is `Shape::read` of the text.
+    Wrapped(&'static str, &'static str),
+}
+
+impl Shape {
+    /// The shape at the start of `text`, and the text after it.
+    pub fn read(text: &'static str) -> Option<(Shape, &'static str)> {
+        let rest = text.get(1..)?;
+        Some(match text.as_bytes().first()? {
+            b'#' => (Shape::Id, rest),
+            b'%' => (Shape::Number, rest),
+            b'$' => (Shape::String, rest),
+            b'?' => (Shape::Boolean, rest),
+            b'{' => {
+                let mut fields = Fields(rest);
+                while fields.next().is_some() {}
+                (Shape::Object(Fields(rest)), fields.0.get(1..)?)
+            }
+            b'[' => (Shape::Array(rest), Shape::read(rest)?.1),
+            b'<' => {
+                let (inner, element) = split_name(rest);
+                (Shape::Wrapped(inner, element), Shape::read(element)?.1)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The documented fields of a response or an object: `(wire name, shape)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields(&'static str);
+
+impl Fields {
+    /// The shape of the field named `name`.
+    pub fn find(self, name: &str) -> Option<Shape> {
+        let mut fields = self;
+        core::iter::from_fn(|| fields.next()).find(|(wire, _)| *wire == name).map(|(_, shape)| shape)
+    }
+
+    fn next(&mut self) -> Option<(&'static str, Shape)> {
+        let (name, rest) = split_name(self.0);
+        if name.is_empty() {
+            return None; // `}` or the end
+        }
+        let (shape, rest) = Shape::read(rest)?;
+        self.0 = rest;
+        Some((name, shape))
+    }
 }
 
 pub use crate::operations_table::OPERATIONS;
@@ -66,7 +168,7 @@ pub use crate::operations_table::OPERATIONS;
 /// Looks up an operation by its wire action name. The table is sorted by action.
 pub fn by_action(action: &str) -> Option<&'static Operation> {
     OPERATIONS
-        .binary_search_by(|op| op.action.cmp(action))
+        .binary_search_by(|op| op.action().cmp(action))
         .ok()
         .and_then(|index| OPERATIONS.get(index))
 }
@@ -78,25 +180,77 @@ mod tests {
     #[test]
     fn table_is_sorted_and_complete() {
         assert_eq!(OPERATIONS.len(), 52);
-        assert!(OPERATIONS.windows(2).all(|pair| pair[0].action < pair[1].action));
+        assert!(OPERATIONS.windows(2).all(|pair| pair[0].action() < pair[1].action()));
     }
 
     #[test]
     fn stop_and_resume_rows() {
         let stop = by_action("StopTaskFlowInstance").unwrap();
-        assert_eq!(stop.method, "stopTaskFlowInstance");
-        let names: Vec<_> = stop.params.iter().map(|p| (p.wire, p.camel, p.kind, p.required)).collect();
-        assert_eq!(
-            names,
-            [
-                ("DagId", "dagId", Kind::Id, true),
-                ("DagInstanceId", "dagInstanceId", Kind::Id, true),
-                ("Tid", "tid", Kind::Id, false)
-            ]
-        );
+        assert_eq!(stop.method(), "stopTaskFlowInstance");
+        let names: Vec<_> = stop.params().map(|p| (p.wire, p.kind, p.required)).collect();
+        assert_eq!(names, [("DagId", Kind::Id, true), ("DagInstanceId", Kind::Id, true), ("Tid", Kind::Id, false)]);
+        assert!(stop.response().find("RequestId").is_none(), "implicit");
         let resume = by_action("ResumeTaskFlowInstance").unwrap();
-        let version = resume.params.iter().find(|p| p.wire == "DagVersion").unwrap();
+        let version = resume.params().find(|p| p.wire == "DagVersion").unwrap();
         assert_eq!((version.kind, version.required), (Kind::String, true));
+    }
+
+    #[test]
+    fn every_row_reads_completely() {
+        let mut params = 0;
+        for op in OPERATIONS {
+            let action = op.action();
+            assert!(!action.is_empty());
+            let mut rest = op.0.strip_prefix(action).unwrap().strip_prefix('(').unwrap();
+            for param in op.params() {
+                params += 1;
+                let code = match param.kind {
+                    Kind::Id => "#",
+                    Kind::Integer => "%",
+                    Kind::String => "$",
+                    Kind::Boolean => "?",
+                    Kind::Json => "&",
+                };
+                let optional = if param.required { "" } else { "*" };
+                rest = rest.strip_prefix(&format!("{optional}{code}{}", param.wire)).unwrap();
+            }
+            let mut fields = op.response();
+            assert_eq!(rest.strip_prefix(')'), Some(fields.0), "{action}");
+            while fields.next().is_some() {}
+            assert_eq!(fields.0, "", "{action}: unread response text");
+        }
+        assert_eq!(params, 182);
+    }
+
+    /// The JS names the generator wrote into the TypeScript types are the ones the table's
+    /// readers derive (`camel_case`), for every method and parameter.
+    #[test]
+    fn camel_names_agree_with_the_generated_types() {
+        let types = include_str!("../types/operations.d.ts");
+        for op in OPERATIONS {
+            let action = op.action();
+            assert!(types.contains(&format!("\n  {}(params: {action}Params,", op.method())), "{action}");
+            let start = types.find(&format!("export interface {action}Params {{\n")).unwrap();
+            let block = types[start..].split_once('{').unwrap().1.split_once('}').unwrap().0;
+            let declared: Vec<&str> = block.lines().filter_map(|line| line.trim().split_once(':')).map(|(name, _)| name.trim_end_matches('?')).collect();
+            let derived: Vec<String> = op.params().map(|p| crate::results::camel_case(p.wire)).collect();
+            assert_eq!(declared, derived, "{action}");
+            for (param, camel) in op.params().zip(&derived) {
+                assert!(param.is_named(camel, crate::params::Naming::Camel) && !param.is_named(camel, crate::params::Naming::Wire));
+            }
+        }
+    }
+
+    #[test]
+    fn nested_shapes() {
+        let op = by_action("ListTaskFlowInstance").unwrap();
+        let Some(Shape::Wrapped("DAGInstance", element)) = op.response().find("DAGInstanceList") else { panic!() };
+        let Some((Shape::Object(fields), "TotalCount%")) = Shape::read(element) else { panic!() };
+        assert!(matches!(fields.find("Id"), Some(Shape::Id)));
+        assert!(matches!(fields.find("startTime"), Some(Shape::String)));
+        assert!(fields.find("TotalCount").is_none(), "a field of the outer object");
+        assert!(matches!(op.response().find("TotalCount"), Some(Shape::Number)));
+        assert!(Shape::read("[{A#").is_none(), "unterminated");
     }
 
     #[test]

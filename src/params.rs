@@ -34,10 +34,19 @@ pub enum Naming {
 }
 
 impl Param {
-    pub fn name(&self, naming: Naming) -> &'static str {
+    /// Whether `key` is this parameter's name in `naming`.
+    pub fn is_named(&self, key: &str, naming: Naming) -> bool {
         match naming {
-            Naming::Camel => self.camel,
-            Naming::Wire => self.wire,
+            Naming::Camel => crate::results::is_camel_case_of(key, self.wire),
+            Naming::Wire => key == self.wire,
+        }
+    }
+
+    /// The parameter's name in `naming`, for messages.
+    pub fn name(&self, naming: Naming) -> String {
+        match naming {
+            Naming::Camel => crate::results::camel_case(self.wire),
+            Naming::Wire => self.wire.into(),
         }
     }
 }
@@ -49,28 +58,27 @@ pub const MAX_VALUE_BYTES: usize = 1 << 20;
 /// Checks `input` against `op` and returns `(wire name, wire value)` pairs in table order.
 pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Result<Vec<(&'static str, String)>, DmsError> {
     for (key, _) in input {
-        if !op.params.iter().any(|p| p.name(naming) == key) {
+        if !op.params().any(|p| p.is_named(key, naming)) {
             return Err(DmsError::invalid(concat(&[
                 "unknown parameter '",
                 &excerpt(key),
                 "' for ",
-                op.action,
+                op.action(),
                 "; allowed: ",
                 &allowed_names(op, naming),
             ])));
         }
     }
-    let mut out = Vec::with_capacity(op.params.len());
-    for param in op.params {
-        let name = param.name(naming);
-        let value = input.iter().find(|(key, _)| key == name).map(|(_, value)| value);
-        match value {
-            None | Some(Value::Undefined) => {
+    let mut out = Vec::new();
+    for param in op.params() {
+        match input.iter().find(|(key, _)| param.is_named(key, naming)) {
+            None | Some((_, Value::Undefined)) => {
                 if param.required {
-                    return Err(DmsError::missing(concat(&[name, " is required for ", op.action])));
+                    return Err(DmsError::missing(concat(&[&param.name(naming), " is required for ", op.action()])));
                 }
             }
-            Some(value) => out.push((param.wire, wire_value(param, name, value)?)),
+            // The key is the parameter's name as the caller wrote it, which messages use.
+            Some((key, value)) => out.push((param.wire, wire_value(&param, key, value)?)),
         }
     }
     Ok(out)
@@ -140,11 +148,11 @@ fn text_len(value: &Value) -> usize {
 /// The allowed parameter names of `op`, for error messages.
 pub fn allowed_names(op: &Operation, naming: Naming) -> String {
     let mut out = String::new();
-    for (index, param) in op.params.iter().enumerate() {
+    for (index, param) in op.params().enumerate() {
         if index > 0 {
             out.push_str(", ");
         }
-        out.push_str(param.name(naming));
+        out.push_str(&param.name(naming));
     }
     out
 }
@@ -284,9 +292,13 @@ pub fn describe(value: &Value) -> String {
 
 /// At most 40 characters of `text`, with control characters shown as `?`, for messages.
 pub fn excerpt(text: &str) -> String {
-    let mut out: String = text.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
-    if text.chars().nth(40).is_some() {
-        out.push('…');
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == 40 {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
     }
     out
 }
@@ -419,6 +431,14 @@ mod tests {
         assert!(err.message.ends_with("got a value longer than 1 MiB"));
         let err = validate(stop(), &input(&[("dagId", s(&"9".repeat(100))), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
         assert!(err.message.contains('…'), "{}", err.message);
+    }
+
+    #[test]
+    fn excerpts() {
+        assert_eq!(excerpt(&"é".repeat(40)), "é".repeat(40));
+        assert_eq!(excerpt(&"é".repeat(41)), "é".repeat(40) + "…");
+        assert_eq!(excerpt("a\nb\u{7f}\u{9f}c"), "a?b??c");
+        assert_eq!(excerpt(""), "");
     }
 
     #[test]

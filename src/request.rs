@@ -123,7 +123,7 @@ impl ClientConfig {
                     "unknown client option '",
                     &excerpt(key),
                     "'; allowed: ",
-                    &OPTION_NAMES.join(", "),
+                    &crate::text::join(&OPTION_NAMES),
                 ])));
             }
         }
@@ -136,14 +136,14 @@ impl ClientConfig {
                 "pass either a credentials function or accessKeyId/accessKeySecret/securityToken, not both".into(),
             ));
         }
-        let vpc = match optional_text(get("network"), "network", true)?.as_deref() {
+        let vpc = match optional_text(get("network"), "network", true)? {
             None | Some("public") => false,
             Some("vpc") => true,
             Some(_) => return Err(DmsError::invalid("network must be \"public\" or \"vpc\"".into())),
         };
         let endpoint = resolve_endpoint(
-            optional_text(get("endpoint"), "endpoint", true)?.as_deref(),
-            optional_text(get("regionId"), "regionId", true)?.as_deref(),
+            optional_text(get("endpoint"), "endpoint", true)?,
+            optional_text(get("regionId"), "regionId", true)?,
             vpc,
         )?;
         let defaults = RetryPolicy::default();
@@ -153,13 +153,17 @@ impl ClientConfig {
             max_delay_ms: integer_option(get("retryMaxDelayMs"), "retryMaxDelayMs", 0, 600_000)?.unwrap_or(defaults.max_delay_ms),
         };
         let timeout_ms = timeout_option(get("timeoutMs"))?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let signature_version = match optional_text(get("signatureVersion"), "signatureVersion", true)?.as_deref() {
+        let signature_version = match optional_text(get("signatureVersion"), "signatureVersion", true)? {
             None | Some("v1") => SignatureVersion::V1,
             Some("v3") => SignatureVersion::V3,
             Some(_) => return Err(DmsError::invalid("signatureVersion must be \"v1\" (HMAC-SHA1, the default) or \"v3\" (ACS3-HMAC-SHA256)".into())),
         };
         let credentials = match (access_key_id, access_key_secret) {
-            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials { access_key_id, access_key_secret, security_token })),
+            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials {
+                access_key_id: access_key_id.into(),
+                access_key_secret: access_key_secret.into(),
+                security_token: security_token.map(str::to_owned),
+            })),
             (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
@@ -202,10 +206,11 @@ impl ClientConfig {
         nonce: &str,
         method: &'static str,
     ) -> SignedRequest {
+        let params = pairs(params);
         match self.signature_version {
-            SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
+            SignatureVersion::V1 if method == "GET" => rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V1 => rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V3 => acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
         }
     }
 }
@@ -229,7 +234,8 @@ pub fn provided_credentials(entries: &[(String, Value)]) -> Result<(Credentials,
         },
         Some(_) => return Err(DmsError::invalid("credentials().expiration must be a Date, milliseconds, or YYYY-MM-DDThh:mm:ssZ".into())),
     };
-    Ok((Credentials { access_key_id, access_key_secret, security_token }, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
+    let credentials = Credentials { access_key_id: access_key_id.into(), access_key_secret: access_key_secret.into(), security_token: security_token.map(str::to_owned) };
+    Ok((credentials, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
 }
 
 /// An integer option within `min..=max`, given as a number.
@@ -256,7 +262,7 @@ pub fn timeout_option(value: Option<&Value>) -> Result<Option<u32>, DmsError> {
 
 /// A string option: absent (undefined) or a non-blank string without control characters or
 /// (where `no_spaces`) spaces. Messages never quote the value: it may be a secret.
-fn optional_text(value: Option<&Value>, name: &str, no_spaces: bool) -> Result<Option<String>, DmsError> {
+fn optional_text<'a>(value: Option<&'a Value>, name: &str, no_spaces: bool) -> Result<Option<&'a str>, DmsError> {
     match value {
         None | Some(Value::Undefined) => Ok(None),
         Some(Value::String(text)) => {
@@ -265,7 +271,7 @@ fn optional_text(value: Option<&Value>, name: &str, no_spaces: bool) -> Result<O
             } else if text.chars().any(|c| c.is_control() || (no_spaces && c.is_whitespace())) || text.trim() != text {
                 Err(DmsError::invalid(concat(&[name, " must not contain whitespace or control characters"])))
             } else {
-                Ok(Some(text.clone()))
+                Ok(Some(text))
             }
         }
         Some(other) => Err(DmsError::invalid(concat(&[name, " must be a string; got ", &crate::params::describe(other)]))),
@@ -310,7 +316,7 @@ pub fn resolve_endpoint(endpoint: Option<&str>, region_id: Option<&str>, vpc: bo
             "regionId \"",
             &excerpt(region),
             "\" has no known DMS endpoint; known: ",
-            &KNOWN_REGIONS.join(", "),
+            &crate::text::join(&KNOWN_REGIONS),
             " (or pass endpoint)",
         ]))),
         None if vpc => Err(DmsError::invalid("network: \"vpc\" needs a regionId (the VPC endpoints are per region)".into())),
@@ -325,20 +331,20 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
         ("https://", endpoint.get(8..).unwrap_or(""))
     } else if lower.starts_with("http://") {
         ("http://", endpoint.get(7..).unwrap_or(""))
-    } else if lower.contains("://") {
+    } else if crate::text::find(endpoint, "://").is_some() {
         return Err(refuse("only http and https are supported"));
     } else {
         // A bare host name, as the vendor's docs write endpoints.
         ("https://", endpoint)
     };
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(refuse("it must not have a query or fragment"));
     }
-    let host = rest.split('/').next().unwrap_or("");
+    let host = authority(rest);
     if host.is_empty() {
         return Err(refuse("the host is missing"));
     }
-    if host.contains('@') {
+    if host.bytes().any(|b| b == b'@') {
         return Err(refuse("it must not carry user credentials"));
     }
     let mut url = String::with_capacity(endpoint.len() + 9);
@@ -348,9 +354,16 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
     Ok(url)
 }
 
+/// `(name, value)` pairs borrowed from `params`, with room for the common parameters. The
+/// signers below work on these, so they exist once in the wasm whatever `P` callers use.
+fn pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
+    let mut out = Vec::with_capacity(params.len() + 9);
+    out.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
+    out
+}
+
 /// Every parameter of a V1 request, common ones included, in canonical order.
-fn v1_canonical<P: AsRef<str>>(credentials: &Credentials, action: &str, params: &[(P, String)], timestamp: &str, nonce: &str) -> String {
-    let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
+fn v1_canonical<'a>(credentials: &'a Credentials, action: &'a str, mut all: Vec<(&'a str, &'a str)>, timestamp: &'a str, nonce: &'a str) -> String {
     all.extend([
         ("AccessKeyId", credentials.access_key_id.as_str()),
         ("Action", action),
@@ -364,7 +377,6 @@ fn v1_canonical<P: AsRef<str>>(credentials: &Credentials, action: &str, params: 
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token));
     }
-    all.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
     canonical_query(&mut all)
 }
 
@@ -378,6 +390,10 @@ pub fn sign_rpc_post<P: AsRef<str>>(
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
+    rpc_post(credentials, endpoint, action, pairs(params), timestamp, nonce)
+}
+
+fn rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let mut body = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
     body.push_str("&Signature=");
@@ -394,6 +410,10 @@ pub fn sign_rpc_get<P: AsRef<str>>(
     timestamp: &str,
     nonce: &str,
 ) -> SignedRequest {
+    rpc_get(credentials, endpoint, action, pairs(params), timestamp, nonce)
+}
+
+fn rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let canonical = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("GET", &canonical));
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
@@ -416,8 +436,13 @@ pub fn sign_acs3<P: AsRef<str>>(
     nonce: &str,
     method: &'static str,
 ) -> SignedRequest {
+    acs3(credentials, endpoint, action, pairs(params), timestamp, nonce, method)
+}
+
+fn acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
+    // Rebound so its borrows may be as short as the locals signed with it.
+    let mut query: Vec<(&str, &str)> = query;
     let body_hash = crate::sign_v3::sha256_hex(b"");
-    let mut query: Vec<(&str, &str)> = params.iter().map(|(name, value)| (name.as_ref(), value.as_str())).collect();
     let mut acs_headers: Vec<(&str, &str)> = vec![
         ("x-acs-action", action),
         ("x-acs-version", API_VERSION),
@@ -454,14 +479,19 @@ pub fn sign_acs3<P: AsRef<str>>(
     SignedRequest { method, url, headers, body: String::new() }
 }
 
+/// What comes before the first `/` (all of `rest` when there is none).
+fn authority(rest: &str) -> &str {
+    rest.get(..rest.bytes().position(|b| b == b'/').unwrap_or(rest.len())).unwrap_or("")
+}
+
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
 fn endpoint_host(endpoint: &str) -> String {
-    let (rest, default_port) = match endpoint.split_once("://") {
-        Some(("https", rest)) => (rest, ":443"),
-        Some((_, rest)) => (rest, ":80"),
+    let (rest, default_port) = match crate::text::find(endpoint, "://") {
+        Some(at) if endpoint.get(..at) == Some("https") => (endpoint.get(at + 3..).unwrap_or(""), ":443"),
+        Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
         None => (endpoint, ":443"),
     };
-    let authority = rest.split('/').next().unwrap_or("").to_ascii_lowercase();
+    let authority = authority(rest).to_ascii_lowercase();
     authority.strip_suffix(default_port).map(str::to_owned).unwrap_or(authority)
 }
 

@@ -4,6 +4,7 @@
 use crate::prelude::*;
 use crate::error::{codes, concat, is_retryable, DmsError};
 use crate::json::{self, Json};
+use crate::text::replace_all;
 
 /// Longest server message kept in an error; server messages can be several MB of HTML.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -111,8 +112,7 @@ fn clean_message(code: &str, message: &str, sensitive: &[&str]) -> String {
     let mut kept = message;
     // The gateway echoes its string-to-sign (AccessKeyId and every parameter) after this
     // marker; nothing after it is needed to understand the error.
-    let lower = message.to_ascii_lowercase();
-    let redacted_echo = match lower.find(ECHO_MARKER) {
+    let redacted_echo = match crate::text::find_ignore_ascii_case(message, ECHO_MARKER) {
         Some(at) => {
             kept = message.get(..at + ECHO_MARKER.len()).unwrap_or("");
             true
@@ -154,7 +154,11 @@ fn safe_excerpt(body: &str, sensitive: &[&str]) -> String {
             last_space = false;
         }
     }
-    let mut out = collapsed.trim_end().to_owned();
+    // Whitespace is collapsed to single spaces, so at most one can end the excerpt.
+    if collapsed.ends_with(' ') {
+        collapsed.pop();
+    }
+    let mut out = collapsed;
     if truncated || window.len() < body.len() {
         out.push('…');
     }
@@ -165,13 +169,11 @@ fn safe_excerpt(body: &str, sensitive: &[&str]) -> String {
 pub fn redact(text: &str, sensitive: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-        if out.contains(secret) {
-            out = out.replace(secret, "[redacted]");
-        }
+        out = replace_all(&out, secret, "[redacted]");
         // The gateway echoes parameters percent-encoded: redact that form too.
         let encoded = crate::encode::percent_encode(secret);
-        if encoded != *secret && out.contains(&encoded) {
-            out = out.replace(&encoded, "[redacted]");
+        if encoded != *secret {
+            out = replace_all(&out, &encoded, "[redacted]");
         }
     }
     out

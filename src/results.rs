@@ -5,7 +5,7 @@
 
 use crate::prelude::*;
 use crate::json::Json;
-use crate::operations::{Field, Shape};
+use crate::operations::{Fields, Shape};
 
 /// A result value, ready for the binding to turn into JS.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,27 +22,49 @@ pub enum Out {
 /// The result of an answer whose body is `body`, shaped by the operation's fields
 /// (`None` for an action outside the table). `ErrorCode`/`ErrorMessage` are left out: on a
 /// success they are noise such as "UnknownError".
-pub fn map_result(fields: Option<&[Field]>, body: &Json) -> Out {
+pub fn map_result(fields: Option<Fields>, body: &Json) -> Out {
     let mut out = Vec::new();
     if let Json::Object(members) = body {
         for (name, value) in members {
             if name == "ErrorCode" || name == "ErrorMessage" {
                 continue;
             }
-            let known = fields.and_then(|fields| fields.iter().find(|f| f.wire == name));
-            let mapped = match known {
+            let mapped = match fields {
                 // Only successes get here.
                 _ if name == "Success" => Out::Bool(true),
-                Some(field) => map_shape(&field.shape, value),
+                // In every documented answer, so the table leaves it out.
+                Some(_) if name == "RequestId" => map_shape(Shape::String, value),
+                Some(fields) => map_member(fields, name, value),
                 None => generic(value, is_id_name(name)),
             };
-            out.push((known.map_or_else(|| camel_case(name), |f| f.camel.to_owned()), mapped));
+            out.push((camel_case(name), mapped));
         }
     }
     Out::Map(out)
 }
 
-fn map_shape(shape: &Shape, value: &Json) -> Out {
+/// A member of a documented object: by its field's shape, or generically if undocumented.
+fn map_member(fields: Fields, name: &str, value: &Json) -> Out {
+    match fields.find(name) {
+        Some(shape) => map_shape(shape, value),
+        None => generic(value, is_id_name(name)),
+    }
+}
+
+/// Each item of a list by the element shape `element` (the text `Shape::read` reads).
+fn map_list(element: &'static str, items: &[Json]) -> Out {
+    Out::List(
+        items
+            .iter()
+            .map(|item| match Shape::read(element) {
+                Some((shape, _)) => map_shape(shape, item),
+                None => generic(item, false),
+            })
+            .collect(),
+    )
+}
+
+fn map_shape(shape: Shape, value: &Json) -> Out {
     match (shape, value) {
         (_, Json::Null) => Out::Null,
         (Shape::Id, Json::Number(text) | Json::String(text)) => Out::Text(text.clone()),
@@ -50,20 +72,14 @@ fn map_shape(shape: &Shape, value: &Json) -> Out {
         (Shape::String, Json::String(text) | Json::Number(text)) => Out::Text(text.clone()),
         (Shape::Boolean, Json::Bool(flag)) => Out::Bool(*flag),
         (Shape::Boolean, Json::String(text)) if text == "true" || text == "false" => Out::Bool(text == "true"),
-        (Shape::Object(fields), Json::Object(members)) => Out::Map(
-            members
-                .iter()
-                .map(|(name, value)| match fields.iter().find(|f| f.wire == name) {
-                    Some(field) => (field.camel.to_owned(), map_shape(&field.shape, value)),
-                    None => (camel_case(name), generic(value, is_id_name(name))),
-                })
-                .collect(),
-        ),
-        (Shape::Array(element), Json::Array(items)) => Out::List(items.iter().map(|item| map_shape(element, item)).collect()),
+        (Shape::Object(fields), Json::Object(members)) => {
+            Out::Map(members.iter().map(|(name, value)| (camel_case(name), map_member(fields, name, value))).collect())
+        }
+        (Shape::Array(element), Json::Array(items)) => map_list(element, items),
         (Shape::Wrapped(inner, element), Json::Object(_)) => match value.get(inner) {
-            Some(Json::Array(items)) => Out::List(items.iter().map(|item| map_shape(element, item)).collect()),
+            Some(Json::Array(items)) => map_list(element, items),
             // A single element not wrapped in an array (XML-converted answers do this).
-            Some(single @ Json::Object(_)) => Out::List(vec![map_shape(element, single)]),
+            Some(single @ Json::Object(_)) => map_list(element, core::slice::from_ref(single)),
             None | Some(Json::Null) => Out::List(Vec::new()),
             Some(other) => generic(other, false),
         },
@@ -106,14 +122,30 @@ pub fn is_id_name(name: &str) -> bool {
 /// `DagInstanceId` -> `dagInstanceId`, `DAGInstanceList` -> `dagInstanceList`, `ID` -> `id`:
 /// a leading acronym is lower-cased up to the capital that starts the next word.
 pub fn camel_case(name: &str) -> String {
-    let bytes = name.as_bytes();
-    let run = bytes.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let keep = if run > 1 && bytes.get(run).is_some_and(u8::is_ascii_lowercase) { run - 1 } else { run.max(1) };
+    let keep = lowered_prefix(name);
     let mut out = String::with_capacity(name.len());
     for (index, c) in name.char_indices() {
         out.push(if index < keep { c.to_ascii_lowercase() } else { c });
     }
     out
+}
+
+/// Whether `camel` is `camel_case(name)`, without building it.
+pub fn is_camel_case_of(camel: &str, name: &str) -> bool {
+    let keep = lowered_prefix(name);
+    camel.len() == name.len()
+        && camel.bytes().zip(name.bytes()).enumerate().all(|(index, (c, n))| c == if index < keep { n.to_ascii_lowercase() } else { n })
+}
+
+/// How many leading bytes of `name` `camel_case` lower-cases.
+fn lowered_prefix(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let run = bytes.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    if run > 1 && bytes.get(run).is_some_and(u8::is_ascii_lowercase) {
+        run - 1
+    } else {
+        run.max(1)
+    }
 }
 
 #[cfg(test)]
@@ -127,7 +159,7 @@ mod tests {
     }
 
     fn result(action: &str, body: &str) -> Out {
-        map_result(by_action(action).map(|op| op.response), &parse(body).unwrap())
+        map_result(by_action(action).map(|op| op.response()), &parse(body).unwrap())
     }
 
     #[test]
@@ -145,6 +177,8 @@ mod tests {
             ("RawDAGList", "rawDAGList"),
         ] {
             assert_eq!(camel_case(wire), js, "{wire}");
+            assert!(is_camel_case_of(js, wire), "{wire}");
+            assert!(!is_camel_case_of(wire, wire) || wire == js || wire.is_empty(), "{wire}");
         }
     }
 

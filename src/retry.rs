@@ -74,21 +74,8 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
         digits.iter().try_fold(0i64, |n, d| d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0')))
     };
     let day = number(5..7)?;
-    let month = match b.get(8..11)? {
-        b"Jan" => 1,
-        b"Feb" => 2,
-        b"Mar" => 3,
-        b"Apr" => 4,
-        b"May" => 5,
-        b"Jun" => 6,
-        b"Jul" => 7,
-        b"Aug" => 8,
-        b"Sep" => 9,
-        b"Oct" => 10,
-        b"Nov" => 11,
-        b"Dec" => 12,
-        _ => return None,
-    };
+    let month_name = b.get(8..11)?;
+    let month = (1..=12).zip(b"JanFebMarAprMayJunJulAugSepOctNovDec".chunks(3)).find(|(_, name)| *name == month_name)?.0;
     let year = number(12..16)?;
     let (hour, minute, second) = (number(17..19)?, number(20..22)?, number(23..25)?);
     if b.get(16) != Some(&b' ') || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
@@ -151,6 +138,13 @@ mod tests {
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
         assert_eq!(parse_http_date("Sun, 22 Nov 2026 19:58:26 GMT"), Some(1_795_377_506));
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        // The first of every month of 2024, against the day counts.
+        let mut day = 19_723; // 2024-01-01
+        for (month, length) in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().zip([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) {
+            assert_eq!(parse_http_date(&format!("Mon, 01 {month} 2024 00:00:00 GMT")), Some(day * 86_400), "{month}");
+            day += length;
+        }
+        assert_eq!(parse_http_date("Mon, 01 jan 2024 00:00:00 GMT"), None);
         for bad in ["", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Xyz 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT "] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }

@@ -2,16 +2,13 @@
 
 use crate::prelude::*;
 use crate::encode::percent_encode_into;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use sha1::Sha1;
 
 /// `enc(name)=enc(value)` pairs sorted by name (byte-wise) and joined by `&`.
 ///
 /// `params` must not contain `Signature`. Names are unique in every caller (the validator
-/// refuses duplicates), so an unstable sort gives the same order as a stable one.
+/// refuses duplicates), so the order is fully determined.
 pub fn canonical_query(params: &mut [(&str, &str)]) -> String {
-    params.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    sort_by_name(params);
     let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
     for (index, (name, value)) in params.iter().enumerate() {
         if index > 0 {
@@ -22,6 +19,21 @@ pub fn canonical_query(params: &mut [(&str, &str)]) -> String {
         percent_encode_into(&mut out, value);
     }
     out
+}
+
+/// Sorts `(name, value)` pairs by name, byte-wise (stable). An insertion sort: a request has
+/// a few dozen parameters at most, and core's sort is ~2 KB of wasm per element type.
+pub fn sort_by_name(pairs: &mut [(&str, &str)]) {
+    for sorted in 1..pairs.len() {
+        let mut at = sorted;
+        while let (Some(before), Some(here)) = (at.checked_sub(1), pairs.get(at)) {
+            if pairs.get(before).is_none_or(|previous| previous.0 <= here.0) {
+                break;
+            }
+            pairs.swap(before, at);
+            at = before;
+        }
+    }
 }
 
 /// `METHOD&%2F&enc(canonical)`: the path is always `/` for RPC, whatever proxy prefix the
@@ -36,13 +48,23 @@ pub fn rpc_string_to_sign(method: &str, canonical: &str) -> String {
 
 /// Base64(HMAC-SHA1(key, data)).
 pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
-    // HMAC accepts keys of any length, so this never fails; the fallback keeps the
-    // function total without a panic path.
-    let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(key) else {
-        return String::new();
-    };
-    mac.update(data);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    base64(crate::mac::hmac(&crate::mac::SHA1, key, data).as_slice())
+}
+
+/// Standard base64 with padding. Hand-written: the `base64` crate's engine links
+/// `FromUtf8Error`'s `Debug` and other panic formatting into the wasm (~3 KB).
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol = |index: u32| char::from(ALPHABET[(index & 63) as usize]);
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let byte = |i: usize| chunk.get(i).map_or(0, |&b| u32::from(b));
+        let group = byte(0) << 16 | byte(1) << 8 | byte(2);
+        for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            out.push(if index <= chunk.len() { symbol(group >> shift) } else { '=' });
+        }
+    }
+    out
 }
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.
@@ -51,4 +73,36 @@ pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
     key.extend_from_slice(access_key_secret.as_bytes());
     key.push(b'&');
     hmac_sha1_base64(&key, string_to_sign.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_like_std() {
+        let mut seed = 7u32;
+        for len in 0..40 {
+            let names: Vec<String> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    ["a", "B", "Ab", "a.1", "A", "Z", "x-acs-date", "é", ""][(seed >> 16) as usize % 9].repeat(1 + (seed >> 8) as usize % 3)
+                })
+                .collect();
+            let mut pairs: Vec<(&str, &str)> = names.iter().enumerate().map(|(i, n)| (n.as_str(), ["0", "1", "2", "3"][i % 4])).collect();
+            let mut expected = pairs.clone();
+            expected.sort_by(|a, b| a.0.cmp(b.0));
+            sort_by_name(&mut pairs);
+            assert_eq!(pairs, expected);
+        }
+    }
+
+    #[test]
+    fn base64_rfc4648_vectors() {
+        for (input, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(base64(input.as_bytes()), encoded);
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(base64(&all), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w==");
+    }
 }

@@ -4,8 +4,7 @@
 
 use crate::prelude::*;
 use crate::encode::percent_encode_into;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use crate::mac::{hash, hmac, SHA256};
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
@@ -44,11 +43,11 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    hex(hash(&SHA256, &[data]).as_slice())
 }
 
 pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
-    input.query.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    crate::sign::sort_by_name(input.query);
     let mut canonical_query = String::new();
     for (index, (name, value)) in input.query.iter().enumerate() {
         if index > 0 {
@@ -59,7 +58,7 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
         percent_encode_into(&mut canonical_query, value);
     }
     let body_hash = sha256_hex(input.body);
-    input.acs_headers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    crate::sign::sort_by_name(input.acs_headers);
     // `host` sorts before every `x-acs-*` name.
     let mut canonical_headers = String::new();
     let mut signed_headers = String::from("host");
@@ -84,14 +83,7 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
     let mut string_to_sign = String::from(ALGORITHM);
     string_to_sign.push('\n');
     string_to_sign.push_str(&canonical_request_hash);
-    let signature = match Hmac::<Sha256>::new_from_slice(input.access_key_secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(string_to_sign.as_bytes());
-            hex(&mac.finalize().into_bytes())
-        }
-        // HMAC takes keys of any length; this arm only keeps the function total.
-        Err(_) => String::new(),
-    };
+    let signature = hex(hmac(&SHA256, input.access_key_secret.as_bytes(), string_to_sign.as_bytes()).as_slice());
     let mut authorization = String::from(ALGORITHM);
     for part in [" Credential=", input.access_key_id, ",SignedHeaders=", &signed_headers, ",Signature=", &signature] {
         authorization.push_str(part);

@@ -49,11 +49,14 @@ impl Heap {
     /// # Safety
     /// Every address `grow` returns must be memory this heap owns from then on.
     pub unsafe fn alloc(&mut self, size: usize, align: usize, grow: impl FnOnce(usize) -> Option<usize>) -> *mut u8 {
-        let Some(class) = class_of(size, align) else { return core::ptr::null_mut() };
-        let head = self.free[class as usize];
+        // `get_mut`: a class is always below CLASSES, but indexing would link a panic path.
+        let Some((class, free)) = class_of(size, align).and_then(|class| Some((class, self.free.get_mut(class as usize)?))) else {
+            return core::ptr::null_mut();
+        };
+        let head = *free;
         if head != 0 {
             // SAFETY: `head` is a free block of this class; its first word is the next link.
-            self.free[class as usize] = unsafe { *(head as *const usize) };
+            *free = unsafe { *(head as *const usize) };
             return head as *mut u8;
         }
         let block = 1usize << class;
@@ -100,9 +103,11 @@ impl Heap {
     }
 
     unsafe fn push(&mut self, address: usize, class: u32) {
-        // SAFETY: the block is free and at least one word long.
-        unsafe { *(address as *mut usize) = self.free[class as usize] };
-        self.free[class as usize] = address;
+        if let Some(free) = self.free.get_mut(class as usize) {
+            // SAFETY: the block is free and at least one word long.
+            unsafe { *(address as *mut usize) = *free };
+            *free = address;
+        }
     }
 
     /// # Safety

@@ -38,25 +38,28 @@ pub fn seconds_from_millis(millis: f64) -> i64 {
 
 /// Whether `text` has the exact shape `YYYY-MM-DDThh:mm:ssZ` with in-range fields.
 pub fn is_valid(text: &str) -> bool {
+    fields(text).is_some()
+}
+
+/// Year, month, day, hour, minute and second of a valid `YYYY-MM-DDThh:mm:ssZ`.
+fn fields(text: &str) -> Option<[u32; 6]> {
     let b = text.as_bytes();
     if b.len() != 20 {
-        return false;
+        return None;
     }
-    let digits_at = |positions: &[usize]| positions.iter().all(|&i| b.get(i).is_some_and(u8::is_ascii_digit));
-    let number = |from: usize, to: usize| b[from..to].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    if !digits_at(&[0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
-    {
-        return false;
+    // Each field's digits, and the separator after them.
+    const LAYOUT: [(usize, usize, u8); 6] = [(0, 4, b'-'), (5, 7, b'-'), (8, 10, b'T'), (11, 13, b':'), (14, 16, b':'), (17, 19, b'Z')];
+    let mut out = [0u32; 6];
+    for (slot, (from, to, separator)) in out.iter_mut().zip(LAYOUT) {
+        let digits = b.get(from..to)?;
+        if b.get(to) != Some(&separator) || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        *slot = digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
     }
-    let (year, month, day) = (number(0, 4), number(5, 7), number(8, 10));
-    let (hour, minute, second) = (number(11, 13), number(14, 16), number(17, 19));
-    (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && hour < 24 && minute < 60 && second < 60
+    let [year, month, day, hour, minute, second] = out;
+    let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month) && hour < 24 && minute < 60 && second < 60;
+    valid.then_some(out)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -71,19 +74,14 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Parses `YYYY-MM-DDThh:mm:ssZ` (what STS returns as `Expiration`; an optional `.fff`
 /// fraction is accepted and dropped) into seconds since the epoch.
 pub fn parse_utc(text: &str) -> Option<i64> {
-    let whole = match text.find('.') {
+    let whole = match text.bytes().position(|b| b == b'.') {
         Some(dot) if text.ends_with('Z') && is_fraction(text.get(dot + 1..text.len() - 1)?) => {
             concat_z(text.get(..dot)?)
         }
         _ => text.to_owned(),
     };
-    if !is_valid(&whole) {
-        return None;
-    }
-    let b = whole.as_bytes();
-    let number = |from: usize, to: usize| b[from..to].iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-    let days = days_from_civil(number(0, 4), number(5, 7), number(8, 10));
-    Some(days * 86_400 + number(11, 13) * 3600 + number(14, 16) * 60 + number(17, 19))
+    let [year, month, day, hour, minute, second] = fields(&whole)?.map(i64::from);
+    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 fn is_fraction(digits: &str) -> bool {

@@ -7,7 +7,7 @@ use core::cell::{Cell, RefCell};
 use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
-use crate::operations::{by_action, Field, Operation, OPERATIONS};
+use crate::operations::{by_action, Fields, Operation, OPERATIONS};
 use crate::params::{decimal, validate, validate_any, Naming, Value};
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
@@ -145,7 +145,7 @@ pub fn wasm_memory_bytes() -> f64 {
 pub fn operation_methods() -> Array {
     OPERATIONS
         .iter()
-        .map(|op| JsValue::from(Array::of2(&JsValue::from_str(op.method), &JsValue::from_str(op.action))))
+        .map(|op| JsValue::from(Array::of2(&JsValue::from_str(&op.method()), &JsValue::from_str(op.action()))))
         .collect()
 }
 
@@ -211,7 +211,7 @@ fn sign_with(config: &ClientConfig, op: &Operation, params: &[(String, Value)], 
         Some(nonce) => nonce,
         None => new_nonce()?,
     };
-    Ok(config.sign_as(credentials, op.action, &wire, &timestamp, &nonce, method))
+    Ok(config.sign_as(credentials, op.action(), &wire, &timestamp, &nonce, method))
 }
 
 fn describe_action(action: &JsValue) -> String {
@@ -318,15 +318,15 @@ struct Prepared {
     action: String,
     params: Vec<(String, String)>,
     /// The documented response fields, for table actions.
-    response: Option<&'static [Field]>,
+    response: Option<Fields>,
 }
 
 impl Prepared {
     fn table(op: &'static Operation, wire: Vec<(&'static str, String)>) -> Prepared {
         Prepared {
-            action: op.action.into(),
+            action: op.action().into(),
             params: wire.into_iter().map(|(name, value)| (name.into(), value)).collect(),
-            response: Some(op.response),
+            response: Some(op.response()),
         }
     }
 }
