@@ -51,7 +51,8 @@ run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
 // wasm-opt detects the features the module uses; --all-features would enable ones some
 // runtimes lack.
 const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
-run(at('node_modules/.bin/wasm-opt'), ['-Oz', wasmFile, '-o', wasmFile]);
+// The producers and target-features sections are metadata no runtime reads.
+run(at('node_modules/.bin/wasm-opt'), ['-Oz', '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
 copyFileSync(wasmFile, at('pkg/node/dms_taskflow_bg.wasm'));
 // dist/web.mjs inlines the wasm as base64 of its raw DEFLATE and inflates it synchronously at
 // import (js/inflate.mjs): served gzipped, base64 of the wasm comes to ~30% more than the wasm

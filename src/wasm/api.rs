@@ -363,7 +363,7 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
         let wire = validate(op, &params, Naming::Camel).map_err(|mut error| {
             if error.message.starts_with("unknown parameter") {
                 error.message.push_str(", or a client option: ");
-                error.message.push_str(&OPTION_NAMES.join(", "));
+                error.message.push_str(&crate::text::join(&OPTION_NAMES));
             }
             error
         })?;

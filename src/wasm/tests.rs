@@ -2,7 +2,6 @@
 //! strings; errors arriving as DmsError-shaped JS errors with their fields; calls through a
 //! stub fetch.
 
-use crate::prelude::*;
 use super::api::{sign_request, DmsClient};
 use super::convert::{set_error_factory, to_value};
 use crate::params::Value;
