@@ -21,6 +21,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::cancel::Cancel;
 use super::convert::{describe_js, entries, object, raw_entries, to_js_error, to_value};
 use super::fetch::{send, settle_later, Body, Failure};
+use super::host;
 
 #[wasm_bindgen]
 extern "C" {
@@ -255,8 +256,8 @@ fn call_options(options: &JsValue) -> Result<CallOptions, DmsError> {
             _ if value.is_undefined() => {}
             "signal" => {
                 let is_signal = value.is_object()
-                    && Reflect::get(&value, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()).is_some()
-                    && Reflect::get(&value, &JsValue::from_str("addEventListener")).ok().is_some_and(|f| f.is_function());
+                    && host::props(&value).aborted().ok().and_then(|a| a.as_bool()).is_some()
+                    && host::props(&value).add_event_listener_property().ok().is_some_and(|f| f.is_function());
                 if !is_signal {
                     return Err(DmsError::invalid(concat(&["signal must be an AbortSignal; got ", &describe_js(&value)])));
                 }

@@ -1,7 +1,8 @@
 //! A call's deadline and the caller's AbortSignal, as one thing every await races against.
 //!
-//! Timers and AbortController come from the host through js-sys: `setTimeout` from
-//! `globalThis`, so the same code runs in Node, browsers, workers and workerd. Everything
+//! Timers and AbortController come from the host through typed imports (`host.rs`),
+//! looked up as globals at call time, so the same code runs in Node, browsers, workers and
+//! workerd (and fake timers installed after load are used). Everything
 //! is released when the call ends (the timer is cleared and the abort listener removed),
 //! so a finished call keeps neither the process nor the caller's signal busy.
 
@@ -10,12 +11,12 @@ use std::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::params::decimal;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::fetch::Failure;
+use super::host;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -48,19 +49,6 @@ pub struct Cancel {
     listener: Option<Closure<dyn FnMut()>>,
 }
 
-fn global_function(name: &str) -> Option<Function> {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?.dyn_into().ok()
-}
-
-fn call_method(target: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let method: Function = Reflect::get(target, &JsValue::from_str(name))?.dyn_into()?;
-    let list = Array::new();
-    for arg in args {
-        list.push(arg);
-    }
-    method.apply(target, &list)
-}
-
 impl Cancel {
     /// Starts the clock. `signal` is the caller's AbortSignal (already checked to be one).
     pub fn start(timeout_ms: u32, signal: Option<JsValue>) -> Cancel {
@@ -68,9 +56,9 @@ impl Cancel {
         let mut reject_slot: Option<Function> = None;
         let cancelled = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
         IGNORE.with(|ignore| {
-            let _ = call_method(&cancelled, "catch", &[ignore]);
+            let _ = host::props(&cancelled).catch_with(ignore);
         });
-        let controller = global_function("AbortController").and_then(|ctor| Reflect::construct(&ctor, &Array::new()).ok());
+        let controller = host::Controller::new().ok().map(JsValue::from);
         let stop = {
             let state = state.clone();
             let controller = controller.clone();
@@ -80,7 +68,7 @@ impl Cancel {
                 }
                 state.set(next);
                 if let Some(controller) = &controller {
-                    let _ = call_method(controller, "abort", &[&reason]);
+                    let _ = host::props(controller).abort(&reason);
                 }
                 if let Some(reject) = &reject_slot {
                     let _ = reject.call0(&JsValue::UNDEFINED);
@@ -93,9 +81,7 @@ impl Cancel {
             let stop = stop.clone();
             Closure::once(move || stop(State::TimedOut, JsValue::UNDEFINED))
         };
-        let timer = global_function("setTimeout")
-            .and_then(|set| set.call2(&js_sys::global(), timer_callback.as_ref(), &JsValue::from(timeout_ms)).ok())
-            .unwrap_or(JsValue::UNDEFINED);
+        let timer = host::set_timeout(timer_callback.as_ref(), f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
 
         let mut cancel = Cancel {
             state,
@@ -108,8 +94,8 @@ impl Cancel {
             listener: None,
         };
         if let Some(signal) = signal {
-            let reason = || Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
-            let already = Reflect::get(&signal, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()) == Some(true);
+            let reason = || host::props(&signal).reason().unwrap_or(JsValue::UNDEFINED);
+            let already = host::props(&signal).aborted().ok().and_then(|a| a.as_bool()) == Some(true);
             if already {
                 stop(State::Aborted, reason());
             } else {
@@ -117,11 +103,11 @@ impl Cancel {
                     let stop = stop.clone();
                     let signal = signal.clone();
                     Closure::<dyn FnMut()>::new(move || {
-                        let reason = Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
+                        let reason = host::props(&signal).reason().unwrap_or(JsValue::UNDEFINED);
                         stop(State::Aborted, reason)
                     })
                 };
-                let _ = call_method(&signal, "addEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
+                let _ = host::props(&signal).add_event_listener("abort", listener.as_ref());
                 cancel.listener = Some(listener);
             }
         }
@@ -130,7 +116,7 @@ impl Cancel {
 
     /// The signal to hand to fetch, when the runtime has AbortController.
     pub fn fetch_signal(&self) -> Option<JsValue> {
-        self.controller.as_ref().and_then(|c| Reflect::get(c, &JsValue::from_str("signal")).ok())
+        self.controller.as_ref().and_then(|c| host::props(c).signal().ok())
     }
 
     /// The Timeout or Aborted failure, once the call is cancelled.
@@ -148,7 +134,7 @@ impl Cancel {
                 let reason = self
                     .signal
                     .as_ref()
-                    .and_then(|signal| Reflect::get(signal, &JsValue::from_str("reason")).ok())
+                    .and_then(|signal| host::props(signal).reason().ok())
                     .unwrap_or(JsValue::UNDEFINED);
                 Some(Failure { error: DmsError::client(codes::ABORTED, "the call was aborted".into()), cause: Some(reason) })
             }
@@ -174,14 +160,10 @@ impl Cancel {
     pub async fn sleep(&self, ms: f64) -> Result<(), Failure> {
         let mut timer = JsValue::UNDEFINED;
         let delay = Promise::new(&mut |resolve, _reject| {
-            if let Some(set) = global_function("setTimeout") {
-                timer = set.call2(&js_sys::global(), &resolve, &JsValue::from_f64(ms)).unwrap_or(JsValue::UNDEFINED);
-            }
+            timer = host::set_timeout(&resolve, ms).unwrap_or(JsValue::UNDEFINED);
         });
         let outcome = self.race(delay).await;
-        if let Some(clear) = global_function("clearTimeout") {
-            let _ = clear.call1(&js_sys::global(), &timer);
-        }
+        let _ = host::clear_timeout(&timer);
         match (outcome, self.failure()) {
             (_, Some(failure)) => Err(failure),
             (Ok(_), None) => Ok(()),
@@ -193,11 +175,9 @@ impl Cancel {
 impl Drop for Cancel {
     /// Clears the deadline timer and detaches from the caller's signal.
     fn drop(&mut self) {
-        if let Some(clear) = global_function("clearTimeout") {
-            let _ = clear.call1(&js_sys::global(), &self.timer);
-        }
+        let _ = host::clear_timeout(&self.timer);
         if let (Some(signal), Some(listener)) = (&self.signal, &self.listener) {
-            let _ = call_method(signal, "removeEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
+            let _ = host::props(signal).remove_event_listener("abort", listener.as_ref());
         }
         // The closures themselves are dropped with the fields, after the timer is cleared
         // and the listener removed, so JS can no longer call them.

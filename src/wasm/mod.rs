@@ -9,6 +9,7 @@ pub(crate) mod api;
 mod cancel;
 pub(crate) mod convert;
 mod fetch;
+mod host;
 
 #[cfg(test)]
 mod tests;
