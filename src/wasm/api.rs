@@ -525,11 +525,60 @@ fn now(offset_ms: f64) -> String {
     timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now() + offset_ms))
 }
 
+/// Random bytes for nonces, drawn from the host's CSPRNG a pool at a time: one
+/// `crypto.getRandomValues` call per 64 nonces instead of one per request (each is a
+/// crossing into JS and a C++ call). The bytes are the same CSPRNG's, each used once.
+/// The pool is never borrowed across a JS call, so a `getRandomValues` that re-enters the
+/// module cannot make a borrow fail.
+const NONCE_BYTES: usize = 16;
+const POOL_BYTES: usize = 64 * NONCE_BYTES;
+
+struct NoncePool {
+    bytes: [u8; POOL_BYTES],
+    used: usize,
+}
+
+thread_local! {
+    static NONCE_POOL: RefCell<NoncePool> = const { RefCell::new(NoncePool { bytes: [0; POOL_BYTES], used: POOL_BYTES }) };
+}
+
+/// The next unused bytes of the pool, if it has any left (and is not borrowed).
+fn pooled_nonce_bytes() -> Option<[u8; NONCE_BYTES]> {
+    NONCE_POOL.with(|pool| {
+        let mut pool = pool.try_borrow_mut().ok()?;
+        let start = pool.used;
+        let chunk = pool.bytes.get_mut(start..start + NONCE_BYTES)?;
+        let mut out = [0u8; NONCE_BYTES];
+        out.copy_from_slice(chunk);
+        chunk.fill(0);
+        pool.used = start + NONCE_BYTES;
+        Some(out)
+    })
+}
+
 /// 128 random bits from the host's CSPRNG, as 32 hex digits.
 fn new_nonce() -> Result<String, DmsError> {
-    let mut bytes = [0u8; 16];
-    get_random_values(&mut bytes)
-        .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
+    let bytes = match pooled_nonce_bytes() {
+        Some(bytes) => bytes,
+        None => {
+            let mut fresh = [0u8; POOL_BYTES];
+            get_random_values(&mut fresh)
+                .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
+            let mut bytes = [0u8; NONCE_BYTES];
+            let (first, rest) = fresh.split_at(NONCE_BYTES);
+            bytes.copy_from_slice(first);
+            NONCE_POOL.with(|pool| {
+                if let Ok(mut pool) = pool.try_borrow_mut() {
+                    pool.bytes = [0; POOL_BYTES];
+                    if let Some(tail) = pool.bytes.get_mut(NONCE_BYTES..) {
+                        tail.copy_from_slice(rest);
+                    }
+                    pool.used = NONCE_BYTES;
+                }
+            });
+            bytes
+        }
+    };
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(32);
     for byte in bytes {
