@@ -12,15 +12,29 @@ fn is_unreserved(byte: u8) -> bool {
 }
 
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
+///
+/// Runs of unreserved bytes are copied with one `push_str` each rather than a `push` per
+/// byte (a `char` push re-encodes UTF-8 and checks capacity every time, which dominated
+/// signing in the size-optimized wasm).
 pub fn percent_encode_into(out: &mut String, input: &str) {
-    for &byte in input.as_bytes() {
+    let mut start = 0;
+    for (index, &byte) in input.as_bytes().iter().enumerate() {
         if is_unreserved(byte) {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0x0f)] as char);
+            continue;
         }
+        // A non-empty run holds only ASCII and starts after an escaped byte that ended a
+        // character, so both ends are character boundaries; `get` keeps it panic-free.
+        if let Some(run) = input.get(start..index) {
+            out.push_str(run);
+        }
+        let escaped = [b'%', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]];
+        if let Ok(text) = core::str::from_utf8(&escaped) {
+            out.push_str(text);
+        }
+        start = index + 1;
+    }
+    if let Some(run) = input.get(start..) {
+        out.push_str(run);
     }
 }
 
