@@ -1,5 +1,10 @@
 //! A call's deadline and the caller's AbortSignal, as one thing every await races against.
 //!
+//! The race is decided in Rust: an await polls its promise's future and the call's state,
+//! and the timer or the abort listener wakes the await when they cancel the call. (Racing
+//! in JS with `Promise.race` against a `cancelled` promise cost an array, a race promise
+//! and its reactions per await, plus the promise and its catch handler per call.)
+//!
 //! Timers and AbortController come from the host through typed imports (`host.rs`),
 //! looked up as globals at call time, so the same code runs in Node, browsers, workers and
 //! workerd (and fake timers installed after load are used). Everything
@@ -7,11 +12,14 @@
 //! so a finished call keeps neither the process nor the caller's signal busy.
 
 use std::cell::Cell;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use crate::error::{codes, concat, DmsError};
 use crate::params::decimal;
-use js_sys::{Array, Function, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -25,19 +33,18 @@ enum State {
     Aborted,
 }
 
-thread_local! {
-    /// Attached as the rejection handler of every `cancelled` promise, so one that rejects
-    /// while nothing races it is never reported as an unhandled rejection.
-    static IGNORE: JsValue = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value();
+/// What the timer and the abort listener share with the awaits.
+struct Shared {
+    state: Cell<State>,
+    /// The waker of the await in progress, woken when the call is cancelled.
+    waker: Cell<Option<Waker>>,
 }
 
 pub struct Cancel {
-    state: Rc<Cell<State>>,
+    shared: Rc<Shared>,
     timeout_ms: u32,
     /// The caller's signal: `Aborted` reports its `reason` as the cause.
     signal: Option<JsValue>,
-    /// Rejects as soon as the deadline passes or the caller aborts.
-    cancelled: Promise,
     /// Given to fetch, so an abandoned request is also torn down by the runtime.
     controller: Option<JsValue>,
     timer: JsValue,
@@ -52,26 +59,21 @@ pub struct Cancel {
 impl Cancel {
     /// Starts the clock. `signal` is the caller's AbortSignal (already checked to be one).
     pub fn start(timeout_ms: u32, signal: Option<JsValue>) -> Cancel {
-        let state = Rc::new(Cell::new(State::Running));
-        let mut reject_slot: Option<Function> = None;
-        let cancelled = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
-        IGNORE.with(|ignore| {
-            let _ = host::props(&cancelled).catch_with(ignore);
-        });
+        let shared = Rc::new(Shared { state: Cell::new(State::Running), waker: Cell::new(None) });
         let controller = host::Controller::new().ok().map(JsValue::from);
         let stop = {
-            let state = state.clone();
+            let shared = shared.clone();
             let controller = controller.clone();
             move |next: State, reason: JsValue| {
-                if state.get() != State::Running {
+                if shared.state.get() != State::Running {
                     return;
                 }
-                state.set(next);
+                shared.state.set(next);
                 if let Some(controller) = &controller {
                     let _ = host::props(controller).abort(&reason);
                 }
-                if let Some(reject) = &reject_slot {
-                    let _ = reject.call0(&JsValue::UNDEFINED);
+                if let Some(waker) = shared.waker.take() {
+                    waker.wake();
                 }
             }
         };
@@ -84,10 +86,9 @@ impl Cancel {
         let timer = host::set_timeout(timer_callback.as_ref(), f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
 
         let mut cancel = Cancel {
-            state,
+            shared,
             timeout_ms,
             signal: signal.clone(),
-            cancelled,
             controller,
             timer,
             _timer_callback: timer_callback,
@@ -121,7 +122,7 @@ impl Cancel {
 
     /// The Timeout or Aborted failure, once the call is cancelled.
     pub fn failure(&self) -> Option<Failure> {
-        match self.state.get() {
+        match self.shared.state.get() {
             State::Running => None,
             State::TimedOut => Some(Failure {
                 error: DmsError {
@@ -150,10 +151,23 @@ impl Cancel {
     }
 
     /// Awaits `promise`, or stops when the call is cancelled. On rejection the caller gets
-    /// the JS reason; `failure()` tells whether it was the cancellation.
+    /// the JS reason (`undefined` when cancelled); `failure()` tells whether it was the
+    /// cancellation.
     pub async fn race(&self, promise: Promise) -> Result<JsValue, JsValue> {
-        let both = Array::of2(&promise, &self.cancelled);
-        JsFuture::from(Promise::race(&both)).await
+        let mut settled = JsFuture::from(promise);
+        poll_fn(|context| {
+            if self.shared.state.get() != State::Running {
+                return Poll::Ready(Err(JsValue::UNDEFINED));
+            }
+            match Pin::new(&mut settled).poll(context) {
+                Poll::Ready(outcome) => Poll::Ready(outcome),
+                Poll::Pending => {
+                    self.shared.waker.set(Some(context.waker().clone()));
+                    Poll::Pending
+                }
+            }
+        })
+        .await
     }
 
     /// Waits `ms` (the retry backoff), or stops early when the call is cancelled.

@@ -49,9 +49,6 @@ extern "C" {
     /// `globalThis.fetch`, read at call time.
     #[wasm_bindgen(catch, method, structural, getter)]
     pub fn fetch(this: &Props) -> Result<JsValue, JsValue>;
-    /// `promise.catch(handler)`: a user may have replaced `Promise.prototype.catch`.
-    #[wasm_bindgen(catch, method, structural, js_name = catch)]
-    pub fn catch_with(this: &Props, handler: &JsValue) -> Result<JsValue, JsValue>;
 
     /// The fields of fetch's init, on a fresh plain object (no setter of ours can throw).
     #[wasm_bindgen(method, structural, setter = "method")]
