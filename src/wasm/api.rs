@@ -362,7 +362,9 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
         attempt += 1;
         counted += 1;
         let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get()), &new_nonce()?);
-        hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
+        if client.on_request.is_some() {
+            hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
+        }
         let started = js_sys::Date::now();
         let sensitive = credentials.sensitive();
         let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
