@@ -125,6 +125,9 @@ const VARIANTS = {
   },
   'package-hooks': () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, onRequest() {}, onResponse() {} })),
   'package-fetch-option': () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, fetch: (...args) => fetch(...args) })),
+  // The same, but fetch gets neither the signal nor redirect: 'manual' (what they cost in undici).
+  'package-nosignal': () =>
+    generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, fetch: (url, { method, headers, body }) => fetch(url, { method, headers, body }) })),
   // No network: the package's own cost per call.
   'fake-package': () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, fetch: fakeFetch })),
   'fake-raw': () => () => fakeFetch().then((response) => response.json()),
