@@ -504,18 +504,93 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
 }
 
 /// A result as plain JS values: objects, arrays, strings, numbers, booleans, null.
+///
+/// Built by one `JSON.parse` of the result's JSON text: building it field by field took
+/// three crossings per field (the name, the value, `Reflect.set`), so hundreds for a list.
+/// JSON.parse also makes a `__proto__` field an own property, as the answer had it. If the
+/// parse fails (it should not: the text is ours), the values are built one by one.
 fn out_to_js(out: &Out) -> JsValue {
+    let mut json = String::new();
+    write_json(&mut json, out);
+    js_sys::JSON::parse(&json).unwrap_or_else(|_| build_js(out))
+}
+
+fn write_json(json: &mut String, out: &Out) {
+    match out {
+        Out::Null => json.push_str("null"),
+        Out::Bool(flag) => json.push_str(if *flag { "true" } else { "false" }),
+        // A literal from the answer's JSON (the parser checked its grammar).
+        Out::Number(literal) => json.push_str(literal),
+        Out::Text(text) => write_json_string(json, text),
+        Out::List(items) => {
+            json.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    json.push(',');
+                }
+                write_json(json, item);
+            }
+            json.push(']');
+        }
+        Out::Map(fields) => {
+            json.push('{');
+            for (index, (name, value)) in fields.iter().enumerate() {
+                if index > 0 {
+                    json.push(',');
+                }
+                write_json_string(json, name);
+                json.push(':');
+                write_json(json, value);
+            }
+            json.push('}');
+        }
+    }
+}
+
+/// `text` as a JSON string: `"` and `\` and control characters escaped, runs of other
+/// characters copied whole.
+fn write_json_string(json: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    json.push('"');
+    let mut start = 0;
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
+        }
+        // Escaped bytes are ASCII, so both ends of the run are character boundaries.
+        if let Some(run) = text.get(start..index) {
+            json.push_str(run);
+        }
+        match byte {
+            b'"' => json.push_str("\\\""),
+            b'\\' => json.push_str("\\\\"),
+            _ => {
+                json.push_str("\\u00");
+                json.push(char::from(HEX[usize::from(byte >> 4)]));
+                json.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
+        start = index + 1;
+    }
+    if let Some(run) = text.get(start..) {
+        json.push_str(run);
+    }
+    json.push('"');
+}
+
+/// The same values built one by one (the fallback of `out_to_js`).
+fn build_js(out: &Out) -> JsValue {
     match out {
         Out::Null => JsValue::NULL,
         Out::Bool(flag) => JsValue::from_bool(*flag),
         // A JSON number literal is a valid float literal; parseFloat reads it exactly as JSON.parse would.
         Out::Number(literal) => JsValue::from_f64(js_sys::Number::parse_float(literal)),
         Out::Text(text) => JsValue::from_str(text),
-        Out::List(items) => items.iter().map(out_to_js).collect::<Array>().into(),
+        Out::List(items) => items.iter().map(build_js).collect::<Array>().into(),
         Out::Map(fields) => {
             let object = js_sys::Object::new();
             for (name, value) in fields {
-                let _ = Reflect::set(&object, &JsValue::from_str(name), &out_to_js(value));
+                let _ = Reflect::set(&object, &JsValue::from_str(name), &build_js(value));
             }
             object.into()
         }
