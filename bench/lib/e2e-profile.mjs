@@ -19,6 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { startEmulatorProcess } from './emulator-control.mjs';
+import { signRequestPlain } from './plain-signer.mjs';
 
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
@@ -52,6 +53,18 @@ const generated = (client, options) => (offset, id) =>
 const CANNED = JSON.stringify({ RequestId: '5E1E7B4F-1C2A-4B8E-9A6C-1234567890AB', Success: true });
 const cannedHeaders = { 'content-type': 'application/json;charset=utf-8', date: new Date().toUTCString() };
 const fakeFetch = () => Promise.resolve(new Response(CANNED, { status: 200, headers: cannedHeaders }));
+
+// A fake fetch that answers on a later turn of the event loop after touching 4 MiB (a
+// stand-in for the caches and the heap a real fetch churns), for the dirty-* variants:
+// does the package's own cost grow when it is not running hot in a tight loop?
+const scratch = new Uint8Array(4 << 20);
+const dirtyFetch = () =>
+  new Promise((resolve) =>
+    setImmediate(() => {
+      for (let i = 0; i < scratch.length; i += 64) scratch[i]++;
+      resolve(new Response(CANNED, { status: 200, headers: cannedHeaders }));
+    }),
+  );
 
 const presign = (base, count, endpoint = emu.url) => {
   const requests = [];
@@ -89,6 +102,21 @@ const VARIANTS = {
         clearTimeout(timer);
       }
     };
+  },
+  // What a user would otherwise write with the same duties as the package: sign each call
+  // (plain node:crypto signer, fresh nonce and timestamp), a timeout that aborts the fetch,
+  // no redirect following, the body read as text and parsed.
+  'raw-equivalent': () => async (offset, id) => {
+    const { url, method, headers, body } = signRequestPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
+      response.headers.get('date');
+      return JSON.parse(await response.text());
+    } finally {
+      clearTimeout(timer);
+    }
   },
   'raw-signal': (base, count) => {
     const requests = presign(base, count);
@@ -131,15 +159,18 @@ const VARIANTS = {
   // No network: the package's own cost per call.
   'fake-package': () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, fetch: fakeFetch })),
   'fake-raw': () => () => fakeFetch().then((response) => response.json()),
+  'dirty-package': () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url, fetch: dirtyFetch })),
+  'dirty-raw': () => () => dirtyFetch().then((response) => response.json()),
   'fake-sign': () => (offset, id) => {
     signRequest({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
     return fakeFetch().then((response) => response.json());
   },
 };
 
+// A variant named name@N runs with module N only; a plain name runs with every module.
 const bases = (flag('variants', 'raw,package') ?? '').split(',').filter(Boolean);
-for (const name of bases) if (!VARIANTS[name]) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`);
-const names = MODULES.length === 1 ? bases : bases.flatMap((name) => MODULES.map((_, i) => `${name}@${i + 1}`));
+for (const name of bases) if (!VARIANTS[name.split('@')[0]]) throw new Error(`unknown variant ${name}; known: ${Object.keys(VARIANTS).join(', ')}`);
+const names = MODULES.length === 1 ? bases : bases.flatMap((name) => (name.includes('@') ? [name] : MODULES.map((_, i) => `${name}@${i + 1}`)));
 const variant = (name) => {
   const [base, index] = name.split('@');
   ({ DmsClient, signRequest } = packages[index ? Number(index) - 1 : 0]);
@@ -192,7 +223,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const total = WARMUP + CALLS;
     const base = nextBase;
     nextBase += total + (total % 2);
-    const fake = name.startsWith('fake');
+    const fake = name.startsWith('fake') || name.startsWith('dirty');
     if (!fake) {
       await emu.restart();
       await emu.prepare(DAG_ID, base, total);
@@ -242,6 +273,9 @@ if (argv.includes('--json')) console.log(JSON.stringify({ concurrency: CONCURREN
 else {
   console.log(`medians over ${ROUNDS} rounds, concurrency ${CONCURRENCY}, ${CALLS} calls per batch${MODULES.length > 1 ? `; @N = ${MODULES.map((m, i) => `${i + 1}: ${m}`).join(', ')}` : ''}`);
   for (const [name, s] of Object.entries(summary)) {
-    console.log(`${name.padEnd(22)} ${String(Math.round(s.rate)).padStart(6)} calls/s  wall ${s.wallUs} µs  client cpu ${s.clientCpuUs} µs (min ${min(results[name].map((r) => r.clientCpuUs)).toFixed(1)})  emu cpu ${s.emulatorCpuUs} µs  elu ${s.elu}  gc ${s.gcUs} µs`);
+    // Paired with the first variant of the same round: steadier than either median when
+    // the machine's speed drifts.
+    const paired = median(results[name].map((r, i) => r.clientCpuUs - results[names[0]][i].clientCpuUs)).toFixed(1);
+    console.log(`${name.padEnd(22)} ${String(Math.round(s.rate)).padStart(6)} calls/s  wall ${s.wallUs} µs  client cpu ${s.clientCpuUs} µs (min ${min(results[name].map((r) => r.clientCpuUs)).toFixed(1)}, ${paired} vs ${names[0]} paired)  emu cpu ${s.emulatorCpuUs} µs  elu ${s.elu}  gc ${s.gcUs} µs`);
   }
 }
