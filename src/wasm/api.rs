@@ -22,6 +22,8 @@ use wasm_bindgen_futures::future_to_promise;
 use super::cancel::Cancel;
 use super::convert::{describe_js, entries, object, raw_entries, to_js_error, to_value};
 use super::fetch::{send, settle_later, Body, Failure};
+use super::host;
+use super::global::Global;
 
 #[wasm_bindgen]
 extern "C" {
@@ -295,8 +297,8 @@ fn call_options(options: &JsValue) -> Result<CallOptions, DmsError> {
             _ if value.is_undefined() => {}
             "signal" => {
                 let is_signal = value.is_object()
-                    && Reflect::get(&value, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()).is_some()
-                    && Reflect::get(&value, &JsValue::from_str("addEventListener")).ok().is_some_and(|f| f.is_function());
+                    && host::props(&value).aborted().ok().and_then(|a| a.as_bool()).is_some()
+                    && host::props(&value).add_event_listener_property().ok().is_some_and(|f| f.is_function());
                 if !is_signal {
                     return Err(DmsError::invalid(concat(&["signal must be an AbortSignal; got ", &describe_js(&value)])));
                 }
@@ -401,7 +403,9 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
         attempt += 1;
         counted += 1;
         let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get()), &new_nonce()?);
-        hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
+        if client.on_request.is_some() {
+            hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
+        }
         let started = js_sys::Date::now();
         let sensitive = credentials.sensitive();
         let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
@@ -541,18 +545,93 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
 }
 
 /// A result as plain JS values: objects, arrays, strings, numbers, booleans, null.
+///
+/// Built by one `JSON.parse` of the result's JSON text: building it field by field took
+/// three crossings per field (the name, the value, `Reflect.set`), so hundreds for a list.
+/// JSON.parse also makes a `__proto__` field an own property, as the answer had it. If the
+/// parse fails (it should not: the text is ours), the values are built one by one.
 fn out_to_js(out: &Out) -> JsValue {
+    let mut json = String::new();
+    write_json(&mut json, out);
+    js_sys::JSON::parse(&json).unwrap_or_else(|_| build_js(out))
+}
+
+fn write_json(json: &mut String, out: &Out) {
+    match out {
+        Out::Null => json.push_str("null"),
+        Out::Bool(flag) => json.push_str(if *flag { "true" } else { "false" }),
+        // A literal from the answer's JSON (the parser checked its grammar).
+        Out::Number(literal) => json.push_str(literal),
+        Out::Text(text) => write_json_string(json, text),
+        Out::List(items) => {
+            json.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    json.push(',');
+                }
+                write_json(json, item);
+            }
+            json.push(']');
+        }
+        Out::Map(fields) => {
+            json.push('{');
+            for (index, (name, value)) in fields.iter().enumerate() {
+                if index > 0 {
+                    json.push(',');
+                }
+                write_json_string(json, name);
+                json.push(':');
+                write_json(json, value);
+            }
+            json.push('}');
+        }
+    }
+}
+
+/// `text` as a JSON string: `"` and `\` and control characters escaped, runs of other
+/// characters copied whole.
+fn write_json_string(json: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    json.push('"');
+    let mut start = 0;
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
+        }
+        // Escaped bytes are ASCII, so both ends of the run are character boundaries.
+        if let Some(run) = text.get(start..index) {
+            json.push_str(run);
+        }
+        match byte {
+            b'"' => json.push_str("\\\""),
+            b'\\' => json.push_str("\\\\"),
+            _ => {
+                json.push_str("\\u00");
+                json.push(char::from(HEX[usize::from(byte >> 4)]));
+                json.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
+        start = index + 1;
+    }
+    if let Some(run) = text.get(start..) {
+        json.push_str(run);
+    }
+    json.push('"');
+}
+
+/// The same values built one by one (the fallback of `out_to_js`).
+fn build_js(out: &Out) -> JsValue {
     match out {
         Out::Null => JsValue::NULL,
         Out::Bool(flag) => JsValue::from_bool(*flag),
         // A JSON number literal is a valid float literal; parseFloat reads it exactly as JSON.parse would.
         Out::Number(literal) => JsValue::from_f64(js_sys::Number::parse_float(literal)),
         Out::Text(text) => JsValue::from_str(text),
-        Out::List(items) => items.iter().map(out_to_js).collect::<Array>().into(),
+        Out::List(items) => items.iter().map(build_js).collect::<Array>().into(),
         Out::Map(fields) => {
             let object = js_sys::Object::new();
             for (name, value) in fields {
-                let _ = Reflect::set(&object, &JsValue::from_str(name), &out_to_js(value));
+                let _ = Reflect::set(&object, &JsValue::from_str(name), &build_js(value));
             }
             object.into()
         }
@@ -564,11 +643,55 @@ fn now(offset_ms: f64) -> String {
     timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now() + offset_ms))
 }
 
+/// Random bytes for nonces, drawn from the host's CSPRNG a pool at a time: one
+/// `crypto.getRandomValues` call per 64 nonces instead of one per request (each is a
+/// crossing into JS and a C++ call). The bytes are the same CSPRNG's, each used once.
+/// The pool is never borrowed across a JS call, so a `getRandomValues` that re-enters the
+/// module cannot make a borrow fail.
+const NONCE_BYTES: usize = 16;
+const POOL_BYTES: usize = 64 * NONCE_BYTES;
+
+struct NoncePool {
+    bytes: [u8; POOL_BYTES],
+    used: usize,
+}
+
+static NONCE_POOL: Global<NoncePool> = Global::new(NoncePool { bytes: [0; POOL_BYTES], used: POOL_BYTES });
+
+/// The next unused bytes of the pool, if it has any left (and is not borrowed).
+fn pooled_nonce_bytes() -> Option<[u8; NONCE_BYTES]> {
+    NONCE_POOL.try_with(|pool| {
+        let start = pool.used;
+        let chunk = pool.bytes.get_mut(start..start + NONCE_BYTES)?;
+        let mut out = [0u8; NONCE_BYTES];
+        out.copy_from_slice(chunk);
+        chunk.fill(0);
+        pool.used = start + NONCE_BYTES;
+        Some(out)
+    })?
+}
+
 /// 128 random bits from the host's CSPRNG, as 32 hex digits.
 fn new_nonce() -> Result<String, DmsError> {
-    let mut bytes = [0u8; 16];
-    get_random_values(&mut bytes)
-        .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
+    let bytes = match pooled_nonce_bytes() {
+        Some(bytes) => bytes,
+        None => {
+            let mut fresh = [0u8; POOL_BYTES];
+            get_random_values(&mut fresh)
+                .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
+            let mut bytes = [0u8; NONCE_BYTES];
+            let (first, rest) = fresh.split_at(NONCE_BYTES);
+            bytes.copy_from_slice(first);
+            NONCE_POOL.try_with(|pool| {
+                pool.bytes = [0; POOL_BYTES];
+                if let Some(tail) = pool.bytes.get_mut(NONCE_BYTES..) {
+                    tail.copy_from_slice(rest);
+                }
+                pool.used = NONCE_BYTES;
+            });
+            bytes
+        }
+    };
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(32);
     for byte in bytes {

@@ -1,22 +1,30 @@
 //! A call's deadline and the caller's AbortSignal, as one thing every await races against.
 //!
-//! Timers and AbortController come from the host through js-sys: `setTimeout` from
-//! `globalThis`, so the same code runs in Node, browsers, workers and workerd. Everything
+//! The race is decided in Rust: an await polls its promise's future and the call's state,
+//! and the timer or the abort listener wakes the await when they cancel the call. (Racing
+//! in JS with `Promise.race` against a `cancelled` promise cost an array, a race promise
+//! and its reactions per await, plus the promise and its catch handler per call.)
+//!
+//! Timers and AbortController come from the host through typed imports (`host.rs`),
+//! looked up as globals at call time, so the same code runs in Node, browsers, workers and
+//! workerd (and fake timers installed after load are used). Everything
 //! is released when the call ends (the timer is cleared and the abort listener removed),
 //! so a finished call keeps neither the process nor the caller's signal busy.
 
-use super::global::Global;
 use core::cell::Cell;
+use core::future::{poll_fn, Future};
+use core::pin::Pin;
 use alloc::rc::Rc;
+use core::task::{Poll, Waker};
 
 use crate::error::{codes, concat, DmsError};
 use crate::params::decimal;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::fetch::Failure;
+use super::host;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -25,26 +33,18 @@ enum State {
     Aborted,
 }
 
-/// Attached as the rejection handler of every `cancelled` promise, so one that rejects
-/// while nothing races it is never reported as an unhandled rejection. Made on first use.
-static IGNORE: Global<Option<JsValue>> = Global::new(None);
-
-fn ignore_handler() -> JsValue {
-    if let Some(Some(handler)) = IGNORE.get() {
-        return handler;
-    }
-    let handler = Closure::<dyn FnMut(JsValue)>::new(|_| {}).into_js_value();
-    IGNORE.set(Some(handler.clone()));
-    handler
+/// What the timer and the abort listener share with the awaits.
+struct Shared {
+    state: Cell<State>,
+    /// The waker of the await in progress, woken when the call is cancelled.
+    waker: Cell<Option<Waker>>,
 }
 
 pub struct Cancel {
-    state: Rc<Cell<State>>,
+    shared: Rc<Shared>,
     timeout_ms: u32,
     /// The caller's signal: `Aborted` reports its `reason` as the cause.
     signal: Option<JsValue>,
-    /// Rejects as soon as the deadline passes or the caller aborts.
-    cancelled: Promise,
     /// Given to fetch, so an abandoned request is also torn down by the runtime.
     controller: Option<JsValue>,
     timer: JsValue,
@@ -56,40 +56,24 @@ pub struct Cancel {
     listener: Option<Closure<dyn FnMut()>>,
 }
 
-fn global_function(name: &str) -> Option<Function> {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).ok()?.dyn_into().ok()
-}
-
-fn call_method(target: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
-    let method: Function = Reflect::get(target, &JsValue::from_str(name))?.dyn_into()?;
-    let list = Array::new();
-    for arg in args {
-        list.push(arg);
-    }
-    method.apply(target, &list)
-}
-
 impl Cancel {
     /// Starts the clock. `signal` is the caller's AbortSignal (already checked to be one).
     pub fn start(timeout_ms: u32, signal: Option<JsValue>) -> Cancel {
-        let state = Rc::new(Cell::new(State::Running));
-        let mut reject_slot: Option<Function> = None;
-        let cancelled = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
-        let _ = call_method(&cancelled, "catch", &[&ignore_handler()]);
-        let controller = global_function("AbortController").and_then(|ctor| Reflect::construct(&ctor, &Array::new()).ok());
+        let shared = Rc::new(Shared { state: Cell::new(State::Running), waker: Cell::new(None) });
+        let controller = host::Controller::new().ok().map(JsValue::from);
         let stop = {
-            let state = state.clone();
+            let shared = shared.clone();
             let controller = controller.clone();
             move |next: State, reason: JsValue| {
-                if state.get() != State::Running {
+                if shared.state.get() != State::Running {
                     return;
                 }
-                state.set(next);
+                shared.state.set(next);
                 if let Some(controller) = &controller {
-                    let _ = call_method(controller, "abort", &[&reason]);
+                    let _ = host::props(controller).abort(&reason);
                 }
-                if let Some(reject) = &reject_slot {
-                    let _ = reject.call0(&JsValue::UNDEFINED);
+                if let Some(waker) = shared.waker.take() {
+                    waker.wake();
                 }
             }
         };
@@ -99,23 +83,20 @@ impl Cancel {
             let stop = stop.clone();
             Closure::once(move || stop(State::TimedOut, JsValue::UNDEFINED))
         };
-        let timer = global_function("setTimeout")
-            .and_then(|set| set.call2(&js_sys::global(), timer_callback.as_ref(), &JsValue::from(timeout_ms)).ok())
-            .unwrap_or(JsValue::UNDEFINED);
+        let timer = host::set_timeout(timer_callback.as_ref(), f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
 
         let mut cancel = Cancel {
-            state,
+            shared,
             timeout_ms,
             signal: signal.clone(),
-            cancelled,
             controller,
             timer,
             _timer_callback: timer_callback,
             listener: None,
         };
         if let Some(signal) = signal {
-            let reason = || Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
-            let already = Reflect::get(&signal, &JsValue::from_str("aborted")).ok().and_then(|a| a.as_bool()) == Some(true);
+            let reason = || host::props(&signal).reason().unwrap_or(JsValue::UNDEFINED);
+            let already = host::props(&signal).aborted().ok().and_then(|a| a.as_bool()) == Some(true);
             if already {
                 stop(State::Aborted, reason());
             } else {
@@ -123,11 +104,11 @@ impl Cancel {
                     let stop = stop.clone();
                     let signal = signal.clone();
                     Closure::<dyn FnMut()>::new(move || {
-                        let reason = Reflect::get(&signal, &JsValue::from_str("reason")).unwrap_or(JsValue::UNDEFINED);
+                        let reason = host::props(&signal).reason().unwrap_or(JsValue::UNDEFINED);
                         stop(State::Aborted, reason)
                     })
                 };
-                let _ = call_method(&signal, "addEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
+                let _ = host::props(&signal).add_event_listener("abort", listener.as_ref());
                 cancel.listener = Some(listener);
             }
         }
@@ -136,12 +117,12 @@ impl Cancel {
 
     /// The signal to hand to fetch, when the runtime has AbortController.
     pub fn fetch_signal(&self) -> Option<JsValue> {
-        self.controller.as_ref().and_then(|c| Reflect::get(c, &JsValue::from_str("signal")).ok())
+        self.controller.as_ref().and_then(|c| host::props(c).signal().ok())
     }
 
     /// The Timeout or Aborted failure, once the call is cancelled.
     pub fn failure(&self) -> Option<Failure> {
-        match self.state.get() {
+        match self.shared.state.get() {
             State::Running => None,
             State::TimedOut => Some(Failure {
                 error: DmsError {
@@ -154,7 +135,7 @@ impl Cancel {
                 let reason = self
                     .signal
                     .as_ref()
-                    .and_then(|signal| Reflect::get(signal, &JsValue::from_str("reason")).ok())
+                    .and_then(|signal| host::props(signal).reason().ok())
                     .unwrap_or(JsValue::UNDEFINED);
                 Some(Failure { error: DmsError::client(codes::ABORTED, "the call was aborted".into()), cause: Some(reason) })
             }
@@ -170,24 +151,33 @@ impl Cancel {
     }
 
     /// Awaits `promise`, or stops when the call is cancelled. On rejection the caller gets
-    /// the JS reason; `failure()` tells whether it was the cancellation.
+    /// the JS reason (`undefined` when cancelled); `failure()` tells whether it was the
+    /// cancellation.
     pub async fn race(&self, promise: Promise) -> Result<JsValue, JsValue> {
-        let both = Array::of2(&promise, &self.cancelled);
-        JsFuture::from(Promise::race(&both)).await
+        let mut settled = JsFuture::from(promise);
+        poll_fn(|context| {
+            if self.shared.state.get() != State::Running {
+                return Poll::Ready(Err(JsValue::UNDEFINED));
+            }
+            match Pin::new(&mut settled).poll(context) {
+                Poll::Ready(outcome) => Poll::Ready(outcome),
+                Poll::Pending => {
+                    self.shared.waker.set(Some(context.waker().clone()));
+                    Poll::Pending
+                }
+            }
+        })
+        .await
     }
 
     /// Waits `ms` (the retry backoff), or stops early when the call is cancelled.
     pub async fn sleep(&self, ms: f64) -> Result<(), Failure> {
         let mut timer = JsValue::UNDEFINED;
         let delay = Promise::new(&mut |resolve, _reject| {
-            if let Some(set) = global_function("setTimeout") {
-                timer = set.call2(&js_sys::global(), &resolve, &JsValue::from_f64(ms)).unwrap_or(JsValue::UNDEFINED);
-            }
+            timer = host::set_timeout(&resolve, ms).unwrap_or(JsValue::UNDEFINED);
         });
         let outcome = self.race(delay).await;
-        if let Some(clear) = global_function("clearTimeout") {
-            let _ = clear.call1(&js_sys::global(), &timer);
-        }
+        let _ = host::clear_timeout(&timer);
         match (outcome, self.failure()) {
             (_, Some(failure)) => Err(failure),
             (Ok(_), None) => Ok(()),
@@ -199,11 +189,9 @@ impl Cancel {
 impl Drop for Cancel {
     /// Clears the deadline timer and detaches from the caller's signal.
     fn drop(&mut self) {
-        if let Some(clear) = global_function("clearTimeout") {
-            let _ = clear.call1(&js_sys::global(), &self.timer);
-        }
+        let _ = host::clear_timeout(&self.timer);
         if let (Some(signal), Some(listener)) = (&self.signal, &self.listener) {
-            let _ = call_method(signal, "removeEventListener", &[&JsValue::from_str("abort"), listener.as_ref()]);
+            let _ = host::props(signal).remove_event_listener("abort", listener.as_ref());
         }
         // The closures themselves are dropped with the fields, after the timer is cleared
         // and the listener removed, so JS can no longer call them.

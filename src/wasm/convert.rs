@@ -71,6 +71,10 @@ pub fn raw_entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>
 
 /// Classifies a JS value for validation.
 pub fn to_value(value: &JsValue) -> Value {
+    // Strings first: nearly every parameter is one, and each test below is a crossing.
+    if let Some(text) = value.dyn_ref::<JsString>() {
+        return string_value(text);
+    }
     if value.is_undefined() {
         Value::Undefined
     } else if value.is_null() {
@@ -79,16 +83,6 @@ pub fn to_value(value: &JsValue) -> Value {
         Value::Bool(flag)
     } else if let Some(number) = value.as_f64() {
         Value::Number(number)
-    } else if let Some(text) = value.dyn_ref::<JsString>() {
-        // Checked before copying into wasm memory: a huge string must not grow the heap.
-        if text.length() as usize > MAX_VALUE_BYTES {
-            Value::Unsupported("a value longer than 1 MiB")
-        // Converting a lone surrogate to UTF-8 would silently change the value.
-        } else if text.is_valid_utf16() {
-            Value::String(String::from(text))
-        } else {
-            Value::Unsupported("a string with a lone surrogate (not valid UTF-16)")
-        }
     } else if value.is_bigint() {
         match value.unchecked_ref::<js_sys::BigInt>().to_string(10) {
             Ok(text) => Value::BigInt(String::from(text)),
@@ -106,6 +100,21 @@ pub fn to_value(value: &JsValue) -> Value {
             None => Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"),
         }
     }
+}
+
+fn string_value(text: &JsString) -> Value {
+    // Checked before copying into wasm memory: a huge string must not grow the heap.
+    if text.length() as usize > MAX_VALUE_BYTES {
+        return Value::Unsupported("a value longer than 1 MiB");
+    }
+    let copy = String::from(text);
+    // Converting a lone surrogate to UTF-8 would silently change the value (into U+FFFD).
+    // Only a copy holding U+FFFD can have had one; only then are the code units checked
+    // (one crossing each).
+    if copy.contains('\u{FFFD}') && !text.is_valid_utf16() {
+        return Value::Unsupported("a string with a lone surrogate (not valid UTF-16)");
+    }
+    Value::String(copy)
 }
 
 /// What a JS value is, for messages (never its content: it may be a secret).

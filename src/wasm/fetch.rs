@@ -7,7 +7,7 @@ use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use super::cancel::Cancel;
-use super::convert::object;
+use super::host;
 
 /// A failure with the JS error that caused it, kept as the `DmsError`'s `cause`.
 pub struct Failure {
@@ -28,12 +28,9 @@ fn fetch_function(custom: Option<&Function>) -> Result<Function, DmsError> {
     if let Some(fetch) = custom {
         return Ok(fetch.clone());
     }
-    Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))
-        .ok()
-        .and_then(|value| value.dyn_into::<Function>().ok())
-        .ok_or_else(|| {
-            DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into())
-        })
+    host::global_fetch().ok_or_else(|| {
+        DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into())
+    })
 }
 
 /// What came back: status, body, and the two headers clock-skew correction reads.
@@ -50,31 +47,37 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
     // Only method, headers and body (and the abort signal): `mode`, `cache` and
     // `credentials` stay the runtime's defaults; a V1 request's single content-type keeps a
     // browser call free of preflight.
-    let headers = js_sys::Object::new();
+    let headers = host::fresh();
     for (name, value) in &request.headers {
-        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+        if *name == "content-type" {
+            headers.set_content_type(value);
+        } else {
+            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+        }
     }
     // `redirect: 'manual'`: a signed request (with its STS token) is never re-sent to
     // another origin; a redirect is reported instead. ('error' is not supported by workerd.)
-    let init = object(&[("method", JsValue::from_str(request.method)), ("headers", headers.into())]);
+    let init = host::fresh();
+    init.set_method(request.method);
+    init.set_headers(&headers);
     if !request.body.is_empty() {
-        let _ = Reflect::set(&init, &JsValue::from_str("body"), &JsValue::from_str(&request.body));
+        init.set_body(&request.body);
     }
-    let _ = Reflect::set(&init, &JsValue::from_str("redirect"), &JsValue::from_str("manual"));
+    init.set_redirect("manual");
     if let Some(signal) = cancel.fetch_signal() {
-        let _ = Reflect::set(&init, &JsValue::from_str("signal"), &signal);
+        init.set_signal(&signal);
     }
     let failed = |cause: JsValue| cancel.failure().unwrap_or_else(|| network_failure(&request.url, cause));
     // `this` is globalThis: browsers throw "Illegal invocation" for a detached `fetch`.
     let returned = fetch.call2(&js_sys::global(), &JsValue::from_str(&request.url), &init).map_err(failed)?;
     let response = cancel.race(settle_later(&returned)).await.map_err(failed)?;
 
-    let field = |name: &str| Reflect::get(&response, &JsValue::from_str(name)).ok();
+    let reply = host::props(&response);
     // A browser reports a manual redirect as an opaque response with status 0.
-    if field("type").and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect") {
+    if reply.kind().ok().and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect") {
         return Err(redirected(&request.url, 0).into());
     }
-    let status = match field("status").and_then(|s| s.as_f64()) {
+    let status = match reply.status().ok().and_then(|s| s.as_f64()) {
         Some(s) if (100.0..=599.0).contains(&s) && crate::num::is_integral(s) => s as u16,
         _ => {
             return Err(DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into()).into())
@@ -83,11 +86,8 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
     if (300..400).contains(&status) {
         return Err(redirected(&request.url, status).into());
     }
-    let headers = field("headers").unwrap_or(JsValue::UNDEFINED);
-    let header = |name: &str| -> Option<String> {
-        let get: Function = Reflect::get(&headers, &JsValue::from_str("get")).ok()?.dyn_into().ok()?;
-        get.call1(&headers, &JsValue::from_str(name)).ok()?.as_string()
-    };
+    let headers = reply.headers().unwrap_or(JsValue::UNDEFINED);
+    let header = |name: &str| -> Option<String> { host::props(&headers).get(name).ok()?.as_string() };
     let (date, age) = (header("date"), header("age"));
     let body = read_text(&response, cancel).await.map_err(|cause| {
         cancel.failure().unwrap_or_else(|| Failure {
@@ -107,8 +107,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
 const MAX_BODY_CHARS: u32 = 8 << 20;
 
 async fn read_text(response: &JsValue, cancel: &Cancel) -> Result<Body, JsValue> {
-    let text: Function = Reflect::get(response, &JsValue::from_str("text"))?.dyn_into()?;
-    let value = cancel.race(settle_later(&text.call0(response)?)).await?;
+    let value = cancel.race(settle_later(&host::props(response).text()?)).await?;
     let text: JsString = value.dyn_into().map_err(|_| JsValue::from_str("text() did not give a string"))?;
     if text.length() > MAX_BODY_CHARS {
         Ok(Body::TooLarge { length: text.length(), head: String::from(text.slice(0, 4096)) })

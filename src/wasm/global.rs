@@ -9,10 +9,18 @@ pub struct Global<T>(RefCell<T>);
 // SAFETY: the wasm module runs on one thread (no shared memory, no atomics feature).
 unsafe impl<T> Sync for Global<T> {}
 
-impl<T: Clone> Global<T> {
+impl<T> Global<T> {
     pub const fn new(value: T) -> Global<T> {
         Global(RefCell::new(value))
     }
+
+    /// Runs `f` on the value, unless it is already borrowed (a re-entrant call): `None`.
+    pub fn try_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        self.0.try_borrow_mut().ok().map(|mut slot| f(&mut slot))
+    }
+}
+
+impl<T: Clone> Global<T> {
 
     pub fn set(&self, value: T) {
         if let Ok(mut slot) = self.0.try_borrow_mut() {

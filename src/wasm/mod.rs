@@ -10,6 +10,7 @@ mod cancel;
 pub(crate) mod convert;
 mod global;
 mod fetch;
+mod host;
 
 #[cfg(test)]
 mod tests;
