@@ -95,7 +95,7 @@ pub fn to_value(value: &JsValue) -> Value {
     } else {
         let json = js_sys::JSON::stringify(value).ok().filter(|text| text.length() as usize <= MAX_VALUE_BYTES);
         match json.and_then(|text| text.as_string()) {
-            Some(text) if text.starts_with('[') || text.starts_with('{') => Value::Json(text),
+            Some(text) if matches!(text.as_bytes().first(), Some(b'[' | b'{')) => Value::Json(text),
             Some(_) => Value::Unsupported("an object"),
             None => Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"),
         }
@@ -111,7 +111,8 @@ fn string_value(text: &JsString) -> Value {
     // Converting a lone surrogate to UTF-8 would silently change the value (into U+FFFD).
     // Only a copy holding U+FFFD can have had one; only then are the code units checked
     // (one crossing each).
-    if copy.contains('\u{FFFD}') && !text.is_valid_utf16() {
+    // (`text::find`, not `str::contains`: the core searcher is 3 KB of wasm.)
+    if crate::text::find(&copy, "\u{FFFD}").is_some() && !text.is_valid_utf16() {
         return Value::Unsupported("a string with a lone surrogate (not valid UTF-16)");
     }
     Value::String(copy)
