@@ -62,7 +62,7 @@ describe('the tarball and its exports map', () => {
     for (const name of EXPORTS) assert.equal(typeof cjs[name], 'function', name);
   });
 
-  test('the wasm links none of core's string-slicing panic formatting (about 10 KB when it creeps back)', () => {
+  test("the wasm links none of core's string-slicing panic formatting (about 10 KB when it creeps back)", () => {
     // `str::contains`, `&text[a..b]` and friends pull in slice_error_fail, which formats
     // chars with Debug and the Unicode printable tables; the build is no_std to keep them out.
     const wasm = readFileSync(join(installedPackageDir, 'dist/dms_taskflow_bg.wasm')).toString('latin1');
