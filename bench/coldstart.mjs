@@ -2,7 +2,9 @@
 // signed request (each script checks the result and exits 1 if it is wrong). Samples are
 // interleaved (one of each scenario per pass, rotating order) after one unrecorded pass
 // that warms the file cache. Every figure is reported minus a bare `node -e 0` measured the
-// same way in the same passes.
+// same way in the same passes. Two clocks: the wall time of the whole process as the parent
+// sees it, and the time inside the process until it exits (bench/cold/exit-time.cjs), which
+// leaves out spawning and teardown, the noisiest parts on a shared machine.
 import { spawnSync } from 'node:child_process';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 
@@ -20,26 +22,45 @@ export const SCENARIOS = [
 
 function sample(scenario) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, scenario.args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(process.execPath, ['-r', './bench/cold/exit-time.cjs', ...scenario.args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`cold start: ${scenario.args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return ms;
+  const inside = Number(/cold-ms ([0-9.]+)/.exec(result.stdout)?.[1]);
+  if (!Number.isFinite(inside)) throw new Error(`cold start: ${scenario.args.join(' ')} printed no exit time`);
+  return { ms, inside };
 }
 
 export async function run({ quick }) {
   const samplesPerScenario = quick ? 6 : 20;
   for (const scenario of SCENARIOS) sample(scenario); // warm the file cache
   const raw = Object.fromEntries(SCENARIOS.map((s) => [s.id, []]));
+  const inside = Object.fromEntries(SCENARIOS.map((s) => [s.id, []]));
   for (let pass = 0; pass < samplesPerScenario; pass++) {
-    for (const scenario of rotate(SCENARIOS, pass)) raw[scenario.id].push(sample(scenario));
+    for (const scenario of rotate(SCENARIOS, pass)) {
+      const { ms, inside: insideMs } = sample(scenario);
+      raw[scenario.id].push(ms);
+      inside[scenario.id].push(insideMs);
+    }
   }
   // Net figures: each sample minus the bare-node sample of the same pass.
-  const net = Object.fromEntries(SCENARIOS.filter((s) => s.id !== 'bare').map((s) => [s.id, raw[s.id].map((ms, i) => ms - raw.bare[i])]));
+  const others = SCENARIOS.filter((s) => s.id !== 'bare');
+  const net = Object.fromEntries(others.map((s) => [s.id, raw[s.id].map((ms, i) => ms - raw.bare[i])]));
+  const insideNet = Object.fromEntries(others.map((s) => [s.id, inside[s.id].map((ms, i) => ms - inside.bare[i])]));
   const scenarios = Object.fromEntries(
-    SCENARIOS.map((s) => [s.id, { label: s.label, command: `node ${s.args.join(' ')}`, grossMs: summarize(raw[s.id]), ...(net[s.id] ? { netMs: summarize(net[s.id]) } : {}) }]),
+    SCENARIOS.map((s) => [
+      s.id,
+      {
+        label: s.label,
+        command: `node ${s.args.join(' ')}`,
+        grossMs: summarize(raw[s.id]),
+        insideMs: summarize(inside[s.id]),
+        ...(net[s.id] ? { netMs: summarize(net[s.id]), insideNetMs: summarize(insideNet[s.id]) } : {}),
+      },
+    ]),
   );
   const n = (id) => scenarios[id].netMs;
   const g = (id) => scenarios[id].grossMs;
+  const i = (id) => scenarios[id].insideNetMs;
   return {
     samplesPerScenario,
     scenarios,
@@ -51,6 +72,10 @@ export async function run({ quick }) {
       popCoreOverPackageCjsNet: ratio(n('popCore'), n('packageCjs')),
       openapiCoreOverPackageNet: ratio(n('openapiCore'), n('package')),
       openapiUtilOverPackageNet: ratio(n('openapiUtil'), n('package')),
+      // The same, timed inside each process (no spawn or teardown).
+      packageOverFloorInside: ratio(scenarios.package.insideMs, scenarios.floor.insideMs),
+      popCoreOverPackageInsideNet: ratio(i('popCore'), i('package')),
+      popCoreOverPackageCjsInsideNet: ratio(i('popCore'), i('packageCjs')),
     },
   };
 }
