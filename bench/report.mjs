@@ -126,7 +126,7 @@ export function renderMarkdown(r) {
   );
   for (const section of r.failedSections ?? []) p(`**Section ${section} failed**: ${String(r[section].error).split('\n')[0]}`, '');
 
-  const heads = headlines(r).filter((h) => h.chart !== false);
+  const heads = headlines(r);
   const targetRows = [];
   for (const h of heads) if (h.reached !== null) targetRows.push([h.label, h.text, yes(h.reached)]);
   if (ok(r.size)) {
