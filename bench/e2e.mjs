@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { startEmulatorProcess } from './lib/emulator-control.mjs';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
+import { drive } from './lib/drive.mjs';
 
 const require = createRequire(import.meta.url);
 const { DmsClient, signRequest } = require('dms-taskflow');
@@ -65,18 +66,6 @@ const CONTENDERS = [
     prepare: () => (offset, id) => pop.request(...wire(offset, id), { method: 'POST' }),
   },
 ];
-
-async function drive(call, base, from, count, concurrency) {
-  let next = from;
-  const end = from + count;
-  const worker = async () => {
-    while (next < end) {
-      const offset = next++;
-      await call(offset, base + offset);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
 
 let nextBase = 1_000_000; // instance ids: never reused
 const samples = {};

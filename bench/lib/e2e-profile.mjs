@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { startEmulatorProcess } from './emulator-control.mjs';
 import { signRequestPlain } from './plain-signer.mjs';
+import { drive } from './drive.mjs';
 
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
@@ -176,18 +177,6 @@ const variant = (name) => {
   ({ DmsClient, signRequest } = packages[index ? Number(index) - 1 : 0]);
   return VARIANTS[base];
 };
-
-async function drive(call, base, from, count, concurrency) {
-  let next = from;
-  const end = from + count;
-  const worker = async () => {
-    while (next < end) {
-      const offset = next++;
-      await call(offset, base + offset);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
 
 const TICK_US = 1e6 / 100; // USER_HZ
 const emulatorCpuUs = () => {
