@@ -6,6 +6,10 @@
 //   raw      fetch() of requests pre-signed with signRequest just before the batch, body read
 //            with .json(): transport and server only, the ceiling
 //   popCore  @alicloud/pop-core RPCClient#request (POST) to the emulator (its endpoint option)
+//   rawEquivalent  what a user would write by hand with the package's duties: the plain
+//            node:crypto signer per call (fresh nonce and timestamp), a timeout that aborts
+//            the fetch, no redirect following, the body read as text and parsed; where the
+//            ceiling for any client that signs per call and times out lies
 // Calls alternate Stop (a running instance) and Resume (a suspended one); every call gets an
 // instance of its own. Each batch starts on a freshly restarted emulator (same port), gets
 // a warm-up that opens the connections, then is timed; the emulator then reports how many
@@ -15,6 +19,7 @@ import { createRequire } from 'node:module';
 import { startEmulatorProcess } from './lib/emulator-control.mjs';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 import { drive } from './lib/drive.mjs';
+import { signRequestPlain } from './lib/plain-signer.mjs';
 
 const require = createRequire(import.meta.url);
 const { DmsClient, signRequest } = require('dms-taskflow');
@@ -65,6 +70,22 @@ const CONTENDERS = [
     label: '@alicloud/pop-core RPCClient#request (POST)',
     prepare: () => (offset, id) => pop.request(...wire(offset, id), { method: 'POST' }),
   },
+  {
+    id: 'rawEquivalent',
+    label: 'plain JS with the same duties: sign each call, timeout + AbortController, no redirects, text + JSON.parse',
+    prepare: () => async (offset, id) => {
+      const { url, method, headers, body } = signRequestPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
+        response.headers.get('date');
+        return JSON.parse(await response.text());
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  },
 ];
 
 let nextBase = 1_000_000; // instance ids: never reused
@@ -113,8 +134,11 @@ for (const mode of MODES) {
     packageOverRaw: ratio(rates.package, rates.raw),
     packageOverPopCore: ratio(rates.package, rates.popCore),
     popCoreOverRaw: ratio(rates.popCore, rates.raw),
+    packageOverRawEquivalent: ratio(rates.package, rates.rawEquivalent),
+    rawEquivalentOverRaw: ratio(rates.rawEquivalent, rates.raw),
     packageOverheadUsPerCall: overhead('package'),
     popCoreOverheadUsPerCall: overhead('popCore'),
+    rawEquivalentOverheadUsPerCall: overhead('rawEquivalent'),
   };
 }
 console.log(JSON.stringify({ rounds: ROUNDS, failures, modes }));

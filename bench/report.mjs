@@ -234,7 +234,7 @@ export function renderMarkdown(r) {
     for (const [id, mode] of Object.entries(e.modes)) {
       const name = id === 'c64' ? `concurrency 64 (${int(mode.callsPerBatch)} calls/batch)` : `sequential (${int(mode.callsPerBatch)} calls/batch)`;
       for (const [cid, c] of Object.entries(mode.callsPerSec)) {
-        const over = cid === 'package' ? mode.packageOverheadUsPerCall : cid === 'popCore' ? mode.popCoreOverheadUsPerCall : null;
+        const over = { package: mode.packageOverheadUsPerCall, popCore: mode.popCoreOverheadUsPerCall, rawEquivalent: mode.rawEquivalentOverheadUsPerCall }[cid];
         p(`| ${name} | ${c.label} | ${range(c, int)} | ${x2(mode.callsPerSec.package.median / c.median)}× | ${over ? range(over, int) : '—'} |`);
       }
     }
@@ -244,6 +244,15 @@ export function renderMarkdown(r) {
         'negative: faster than raw `fetch` (pop-core sends with `node:http`, which is cheaper than Node 20\'s `fetch`).',
       '',
     );
+    const eq = e.modes.c64.rawEquivalentOverRaw;
+    if (eq) {
+      p(
+        `The plain-JS client with the package's duties reaches ${x2(eq.ratio)}× raw fetch at concurrency 64 ` +
+          `(${x2(e.modes.sequential.rawEquivalentOverRaw.ratio)}× sequential): the ceiling for any client that signs each call and can time out. ` +
+          `The package runs at ${x2(e.modes.c64.packageOverRawEquivalent.ratio)}× that client at concurrency 64, ${x2(e.modes.sequential.packageOverRawEquivalent.ratio)}× sequential.`,
+        '',
+      );
+    }
   }
 
   if (ok(r.memory)) {
