@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use dms_taskflow::request::{sign_rpc_post, Credentials, SignedRequest};
+use dms_taskflow::request::{param_pairs, sign_rpc_post, Credentials, SignedRequest};
 
 const ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
 const ACTION: &str = "StopTaskFlowInstance";
@@ -31,7 +31,7 @@ fn sign(credentials: &Credentials, params: &[(&str, String)]) -> SignedRequest {
         black_box(credentials),
         black_box(ENDPOINT),
         black_box(ACTION),
-        black_box(params),
+        param_pairs(black_box(params)),
         black_box(TIMESTAMP),
         black_box(NONCE),
     )

@@ -206,11 +206,11 @@ impl ClientConfig {
         nonce: &str,
         method: &'static str,
     ) -> SignedRequest {
-        let params = pairs(params);
+        let params = param_pairs(params);
         match self.signature_version {
-            SignatureVersion::V1 if method == "GET" => rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V1 => rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V3 => acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
+            SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
         }
     }
 }
@@ -356,7 +356,9 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
 
 /// `(name, value)` pairs borrowed from `params`, with room for the common parameters. The
 /// signers below work on these, so they exist once in the wasm whatever `P` callers use.
-fn pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
+/// Borrowed `(name, value)` pairs for the signers, with room for the common parameters
+/// they add.
+pub fn param_pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
     let mut out = Vec::with_capacity(params.len() + 9);
     out.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
     out
@@ -382,18 +384,7 @@ fn v1_canonical<'a>(credentials: &'a Credentials, action: &'a str, mut all: Vec<
 
 /// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
 /// the body in canonical order, followed by `Signature`.
-pub fn sign_rpc_post<P: AsRef<str>>(
-    credentials: &Credentials,
-    endpoint: &str,
-    action: &str,
-    params: &[(P, String)],
-    timestamp: &str,
-    nonce: &str,
-) -> SignedRequest {
-    rpc_post(credentials, endpoint, action, pairs(params), timestamp, nonce)
-}
-
-fn rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
+pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let mut body = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
     body.push_str("&Signature=");
@@ -402,18 +393,7 @@ fn rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec
 }
 
 /// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
-pub fn sign_rpc_get<P: AsRef<str>>(
-    credentials: &Credentials,
-    endpoint: &str,
-    action: &str,
-    params: &[(P, String)],
-    timestamp: &str,
-    nonce: &str,
-) -> SignedRequest {
-    rpc_get(credentials, endpoint, action, pairs(params), timestamp, nonce)
-}
-
-fn rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
+pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let canonical = v1_canonical(credentials, action, params, timestamp, nonce);
     let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("GET", &canonical));
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
@@ -427,19 +407,7 @@ fn rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<
 
 /// An ACS3-HMAC-SHA256 request: operation parameters in the query, an empty body, the
 /// common values in `x-acs-*` headers and the signature in `authorization`.
-pub fn sign_acs3<P: AsRef<str>>(
-    credentials: &Credentials,
-    endpoint: &str,
-    action: &str,
-    params: &[(P, String)],
-    timestamp: &str,
-    nonce: &str,
-    method: &'static str,
-) -> SignedRequest {
-    acs3(credentials, endpoint, action, pairs(params), timestamp, nonce, method)
-}
-
-fn acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
+pub fn sign_acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
     // Rebound so its borrows may be as short as the locals signed with it.
     let mut query: Vec<(&str, &str)> = query;
     let body_hash = crate::sign_v3::sha256_hex(b"");
@@ -600,7 +568,7 @@ mod tests {
     fn presigned_get_and_v3_requests() {
         let credentials = Credentials { access_key_id: "testid".into(), access_key_secret: "testsecret".into(), security_token: Some("tok".into()) };
         let params = [("DagId", "7".to_string())];
-        let get = sign_rpc_get(&credentials, "https://dms-enterprise.aliyuncs.com/", "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n1");
+        let get = sign_rpc_get(&credentials, "https://dms-enterprise.aliyuncs.com/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n1");
         assert_eq!(get.method, "GET");
         assert!(get.headers.is_empty() && get.body.is_empty());
         let (base, query) = get.url.split_once('?').unwrap();
@@ -610,7 +578,7 @@ mod tests {
         let expected = rpc_signature("testsecret", &rpc_string_to_sign("GET", canonical));
         assert_eq!(signature, crate::encode::percent_encode(&expected));
 
-        let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n2", "POST");
+        let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");
         assert_eq!(v3.url, "http://127.0.0.1:8080/api/dms/?DagId=7");
         let names: Vec<_> = v3.headers.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-security-token", "authorization"]);
