@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { startEmulatorProcess } from './lib/emulator-control.mjs';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 import { drive } from './lib/drive.mjs';
-import { signRequestPlain } from './lib/plain-signer.mjs';
+import { callPlain } from './lib/plain-client.mjs';
 
 const require = createRequire(import.meta.url);
 const { DmsClient, signRequest } = require('dms-taskflow');
@@ -73,18 +73,7 @@ const CONTENDERS = [
   {
     id: 'rawEquivalent',
     label: 'plain JS with the same duties: sign each call, timeout + AbortController, no redirects, text + JSON.parse',
-    prepare: () => async (offset, id) => {
-      const { url, method, headers, body } = signRequestPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
-        response.headers.get('date');
-        return JSON.parse(await response.text());
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    prepare: () => (offset, id) => callPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id)),
   },
 ];
 

@@ -19,7 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { startEmulatorProcess } from './emulator-control.mjs';
-import { signRequestPlain } from './plain-signer.mjs';
+import { callPlain } from './plain-client.mjs';
 import { drive } from './drive.mjs';
 
 const require = createRequire(import.meta.url);
@@ -104,21 +104,8 @@ const VARIANTS = {
       }
     };
   },
-  // What a user would otherwise write with the same duties as the package: sign each call
-  // (plain node:crypto signer, fresh nonce and timestamp), a timeout that aborts the fetch,
-  // no redirect following, the body read as text and parsed.
-  'raw-equivalent': () => async (offset, id) => {
-    const { url, method, headers, body } = signRequestPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 30_000);
-    try {
-      const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
-      response.headers.get('date');
-      return JSON.parse(await response.text());
-    } finally {
-      clearTimeout(timer);
-    }
-  },
+  // What a user would otherwise write with the same duties as the package (lib/plain-client.mjs).
+  'raw-equivalent': () => (offset, id) => callPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id)),
   'raw-signal': (base, count) => {
     const requests = presign(base, count);
     return (offset) => {
