@@ -290,6 +290,15 @@ pub fn describe(value: &Value) -> String {
     }
 }
 
+/// What a value is without quoting it ("a string", "a number"): for options that may hold
+/// secrets, where `describe` would show a string's content.
+pub fn describe_kind(value: &Value) -> String {
+    match value {
+        Value::String(text) if !text.is_empty() => "a string".into(),
+        other => describe(other),
+    }
+}
+
 /// At most 40 characters of `text`, with control characters shown as `?`, for messages.
 pub fn excerpt(text: &str) -> String {
     let mut out = String::new();
@@ -466,5 +475,13 @@ mod tests {
         assert_eq!(parse_decimal("00042"), Some(42));
         assert_eq!(parse_decimal("-9223372036854775809"), None);
         assert_eq!(parse_decimal("١٢"), None);
+    }
+
+    #[test]
+    fn describe_kind_never_quotes_a_string() {
+        assert_eq!(describe_kind(&Value::String("s3cr3t".into())), "a string");
+        assert_eq!(describe_kind(&Value::String(String::new())), "an empty string");
+        assert_eq!(describe_kind(&Value::Number(1.0)), "a number");
+        assert_eq!(describe_kind(&Value::Null), "null");
     }
 }

@@ -160,11 +160,7 @@ pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
         // Packed values are never functions: a function option given is a wrong type, worded
         // as `client_from` words it.
         if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_str()) && *value != Value::Undefined) {
-            let what = match value {
-                Value::String(text) if !text.is_empty() => "a string".into(),
-                other => crate::params::describe(other),
-            };
-            return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &what])));
+            return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
         }
         let config = ClientConfig::from_options(&call.options, false)?;
         let op = table_action(Some(&call.action), || describe_action_name(&call.action))?;
@@ -692,11 +688,5 @@ fn new_nonce() -> Result<String, DmsError> {
             bytes
         }
     };
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for byte in bytes {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    Ok(out)
+    Ok(crate::sign_v3::hex(&bytes))
 }

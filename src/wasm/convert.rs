@@ -120,10 +120,7 @@ fn string_value(text: &JsString) -> Value {
 
 /// What a JS value is, for messages (never its content: it may be a secret).
 pub fn describe_js(value: &JsValue) -> String {
-    crate::params::describe(&match to_value(value) {
-        Value::String(text) if !text.is_empty() => Value::Unsupported("a string"),
-        other => other,
-    })
+    crate::params::describe_kind(&to_value(value))
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
