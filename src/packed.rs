@@ -13,7 +13,7 @@
 //! bigint).
 
 use crate::json::{self, Json};
-use crate::params::{parse_decimal, Value};
+use crate::params::{is_decimal, parse_decimal, Value};
 use crate::prelude::*;
 use crate::request::SignedRequest;
 
@@ -63,17 +63,12 @@ fn value(json: Json) -> Option<Value> {
         }
         Json::Object(members) if members.is_empty() => Value::Undefined,
         Json::Array(items) => match <[Json; 1]>::try_from(items) {
-            Ok([Json::String(digits)]) if parse_decimal(&digits).is_some() || is_big_decimal(&digits) => Value::BigInt(digits),
+            // Any size: validation reports a bigint beyond int64 as out of range.
+            Ok([Json::String(digits)]) if is_decimal(&digits) => Value::BigInt(digits),
             _ => return None,
         },
         Json::Object(_) => return None,
     })
-}
-
-/// `-?[0-9]+` beyond i64 (a bigint can be any size; validation reports it out of range).
-fn is_big_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `method \0 url \0 body \0 (name \0 value)*`: no part can hold a NUL (the URL is checked

@@ -226,16 +226,22 @@ fn integer_value(value: &Value) -> Result<i64, String> {
     }
 }
 
+/// Whether `text` is `-?[0-9]+`, of any length.
+pub fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Parses `-?[0-9]+` into an i64; `None` for anything else (signs, spaces, exponents,
 /// fractions, overflow). Leading zeros are allowed and dropped.
 pub fn parse_decimal(text: &str) -> Option<i64> {
+    if !is_decimal(text) {
+        return None;
+    }
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     // Accumulate negatively so i64::MIN parses too.
     let mut value: i64 = 0;
     for byte in digits.bytes() {
