@@ -1,52 +1,55 @@
-// signRequest's fast path: the arguments packed into one JSON string, so the call crosses
-// into wasm once (src/packed.rs reads it and says why). `pack` returns undefined for
-// anything it cannot carry exactly; the caller then takes the general path, which reads
-// values one by one and gives the same answers, errors included.
+// signRequest's fast path: the arguments packed into one string, so the call crosses into
+// wasm once (src/packed.rs reads it, and says why and in what format). `pack` returns
+// undefined for anything it cannot carry exactly; the caller then takes the general path,
+// which reads values one by one and gives the same answers, errors included.
 
 const MAX_KEYS = 256;
 const MAX_STRING = 1 << 20; // UTF-16 units here, bytes in Rust: longer strings go the general way.
-const wellFormed = (text) => text.length <= MAX_STRING && text.isWellFormed?.() === true;
+// NUL separates the packed parts, so text holding one goes the general way.
+const packable = (text) => text.length <= MAX_STRING && text.isWellFormed?.() === true && !text.includes('\0');
 
+/** A value as its tag and text; undefined: not packable. */
 function packValue(value) {
   switch (typeof value) {
     case 'string':
-      return wellFormed(value) ? value : undefined;
+      return packable(value) ? `s${value}` : undefined;
     case 'number':
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? value : undefined;
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? `n${value}` : undefined;
     case 'boolean':
-      return value;
+      return value ? 't' : 'f';
     case 'bigint':
-      return [value.toString()];
+      return `b${value}`;
     case 'undefined':
-      return {};
+      return 'u';
     default:
-      return value === null ? null : undefined;
+      return value === null ? 'z' : undefined;
   }
 }
 
-/** `[key, value, ...]` of a plain object's own enumerable string keys; undefined: none. */
-function packEntries(object, out) {
-  if (object === undefined) return out;
+/** `\0count(\0key\0value)*` of a plain object's own enumerable string keys; undefined: none. */
+function packEntries(object) {
+  if (object === undefined) return '\x000'; // NUL, then the count 0
   if (typeof object !== 'object' || object === null) return undefined;
   const proto = Object.getPrototypeOf(object);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const keys = Object.keys(object);
   if (keys.length > MAX_KEYS) return undefined;
+  let out = `\0${keys.length}`;
   for (const key of keys) {
     const value = packValue(object[key]);
-    if (value === undefined || !wellFormed(key)) return undefined;
-    out.push(key, value);
+    if (value === undefined || !packable(key)) return undefined;
+    out += `\0${key}\0${value}`;
   }
   return out;
 }
 
 export function pack(options, action, params, signing) {
-  if (typeof action !== 'string' || !wellFormed(action)) return undefined;
+  if (typeof action !== 'string' || !packable(action)) return undefined;
   try {
-    const packedOptions = packEntries(options, []);
-    const packedParams = packedOptions && packEntries(params, []);
-    const packedSigning = packedParams && packEntries(signing, []);
-    return packedSigning && JSON.stringify([packedOptions, action, packedParams, packedSigning]);
+    const packedOptions = packEntries(options);
+    const packedParams = packedOptions && packEntries(params);
+    const packedSigning = packedParams && packEntries(signing);
+    return packedSigning && action + packedOptions + packedParams + packedSigning;
   } catch {
     // A throwing getter or Proxy trap: the general path reports it properly.
     return undefined;

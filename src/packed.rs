@@ -7,19 +7,30 @@
 //! fractional numbers, odd strings) take the general path, which reads values one by one;
 //! both paths end in the same validation, so their answers are the same.
 //!
-//! The packed arguments: `[options, action, params, signing]`, where `options`, `params`
-//! and `signing` are flat `[key, value, key, value, ...]` arrays and a value is a JSON
-//! string, a safe integer, `true`/`false`, `null`, `{}` (undefined) or `["<decimal>"]` (a
-//! bigint).
+//! The packed arguments are NUL-separated parts (no part can hold a NUL: the packer sends
+//! such text the general way):
+//!
+//! ```text
+//! action  options  params  signing           each of the three: \0 count (\0 key \0 value)*
+//! value = "s" text | "n" safe integer | "b" bigint digits | "t" | "f" | "z" (null) | "u" (undefined)
+//! ```
+//!
+//! JSON was the first format; reading it (escapes, a tree, then entries) was a fifth of the
+//! call. These parts are read in one pass, and the options' text is compared with the last
+//! call's to reuse its checked configuration (`src/wasm/api.rs`).
 
-use crate::json::{self, Json};
 use crate::params::{is_decimal, parse_decimal, Value};
 use crate::prelude::*;
 use crate::request::SignedRequest;
 
 pub type Entries = Vec<(String, Value)>;
 
-pub struct PackedCall {
+/// Most keys per object the packer sends.
+const MAX_KEYS: usize = 256;
+
+pub struct PackedCall<'a> {
+    /// The options part as packed, for reusing a configuration made from the same text.
+    pub options_text: &'a str,
     pub options: Entries,
     pub action: String,
     pub params: Entries,
@@ -27,47 +38,79 @@ pub struct PackedCall {
 }
 
 /// The arguments, or `None` for text the JS packer cannot have made.
-pub fn unpack(text: &str) -> Option<PackedCall> {
-    let Json::Array(parts) = json::parse(text).ok()? else { return None };
-    let mut parts = parts.into_iter();
-    let options = entries(parts.next()?)?;
-    let Json::String(action) = parts.next()? else { return None };
-    let params = entries(parts.next()?)?;
-    let signing = entries(parts.next()?)?;
-    parts.next().is_none().then_some(PackedCall { options, action, params, signing })
+pub fn unpack(text: &str) -> Option<PackedCall<'_>> {
+    let mut parts = Parts(Some(text));
+    let action = parts.next()?.into();
+    let options_start = parts.offset(text);
+    let options = entries(&mut parts)?;
+    let options_text = text.get(options_start..parts.offset(text)).unwrap_or("");
+    let params = entries(&mut parts)?;
+    let signing = entries(&mut parts)?;
+    parts.next().is_none().then_some(PackedCall { options_text, options, action, params, signing })
 }
 
-fn entries(json: Json) -> Option<Entries> {
-    let Json::Array(items) = json else { return None };
-    let mut out = Vec::with_capacity(items.len() / 2);
-    let mut items = items.into_iter();
-    while let Some(key) = items.next() {
-        let Json::String(key) = key else { return None };
-        out.push((key, value(items.next()?)?));
+/// The NUL-separated parts of a text, in order.
+struct Parts<'a>(Option<&'a str>);
+
+impl<'a> Parts<'a> {
+    /// Where the rest starts in `text`, counting its leading NUL (the text's length at the end).
+    fn offset(&self, text: &str) -> usize {
+        self.0.map_or(text.len(), |rest| (text.len() - rest.len()).saturating_sub(1))
+    }
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == 0) {
+            // NUL is ASCII: both sides of it are char boundaries.
+            Some(at) => {
+                self.0 = rest.get(at + 1..);
+                rest.get(..at)
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+fn entries(parts: &mut Parts) -> Option<Entries> {
+    let count = parts.next()?;
+    let count = if count.len() <= 3 { usize::try_from(parse_decimal(count)?).ok()? } else { return None };
+    if count > MAX_KEYS {
+        return None;
+    }
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let key = parts.next()?.into();
+        out.push((key, value(parts.next()?)?));
     }
     Some(out)
 }
 
-fn value(json: Json) -> Option<Value> {
-    Some(match json {
-        Json::String(text) => Value::String(text),
-        Json::Bool(flag) => Value::Bool(flag),
-        Json::Null => Value::Null,
+fn value(part: &str) -> Option<Value> {
+    let text = part.get(1..)?;
+    Some(match part.as_bytes().first()? {
+        b's' => Value::String(text.into()),
         // Safe integers only: exact as f64, and no float parser in the module.
-        Json::Number(literal) => {
-            let number = parse_decimal(&literal)?;
+        b'n' => {
+            let number = parse_decimal(text)?;
             if number.unsigned_abs() > (1 << 53) - 1 {
                 return None;
             }
             Value::Number(number as f64)
         }
-        Json::Object(members) if members.is_empty() => Value::Undefined,
-        Json::Array(items) => match <[Json; 1]>::try_from(items) {
-            // Any size: validation reports a bigint beyond int64 as out of range.
-            Ok([Json::String(digits)]) if is_decimal(&digits) => Value::BigInt(digits),
-            _ => return None,
-        },
-        Json::Object(_) => return None,
+        // Any size: validation reports a bigint beyond int64 as out of range.
+        b'b' if is_decimal(text) => Value::BigInt(text.into()),
+        b't' if text.is_empty() => Value::Bool(true),
+        b'f' if text.is_empty() => Value::Bool(false),
+        b'z' if text.is_empty() => Value::Null,
+        b'u' if text.is_empty() => Value::Undefined,
+        _ => return None,
     })
 }
 
@@ -95,8 +138,10 @@ mod tests {
 
     #[test]
     fn unpacks_every_value_kind() {
-        let call = unpack(r#"[["accessKeyId","id","maxAttempts",3,"securityToken",{}],"StopTaskFlowInstance",["DagId",["123456789012345678901"],"Tid",-7,"Flag",true,"X",null],["nonce","n"]]"#).unwrap();
+        let text = "StopTaskFlowInstance\x003\0accessKeyId\0sid\0maxAttempts\0n3\0securityToken\0u\x004\0DagId\0b123456789012345678901\0Tid\0n-7\0Flag\0t\0X\0z\x001\0nonce\0sn";
+        let call = unpack(text).unwrap();
         assert_eq!(call.action, "StopTaskFlowInstance");
+        assert_eq!(call.options_text, "\x003\0accessKeyId\0sid\0maxAttempts\0n3\0securityToken\0u");
         assert_eq!(call.options, [("accessKeyId".into(), Value::String("id".into())), ("maxAttempts".into(), Value::Number(3.0)), ("securityToken".into(), Value::Undefined)]);
         assert_eq!(
             call.params,
@@ -108,30 +153,35 @@ mod tests {
             ]
         );
         assert_eq!(call.signing, [("nonce".into(), Value::String("n".into()))]);
+        let empty = unpack("A\x000\x001\0\0s\x000").unwrap();
+        assert_eq!((empty.options_text, empty.options.len(), empty.params, empty.signing.len()), ("\x000", 0, vec![(String::new(), Value::String(String::new()))], 0));
     }
 
     #[test]
     fn refuses_what_the_packer_never_makes() {
         for text in [
             "",
-            "[]",
-            r#"[[],"A",[]]"#,
-            r#"[[],"A",[],[],[]]"#,
-            r#"[[],1,[],[]]"#,
-            r#"[["k"],"A",[],[]]"#,
-            r#"[[1,2],"A",[],[]]"#,
-            r#"[["k",1.5],"A",[],[]]"#,
-            r#"[["k",1e3],"A",[],[]]"#,
-            r#"[["k",9007199254740992],"A",[],[]]"#,
-            r#"[["k",{"a":1}],"A",[],[]]"#,
-            r#"[["k",[]],"A",[],[]]"#,
-            r#"[["k",["1x"]],"A",[],[]]"#,
-            r#"[["k",[1]],"A",[],[]]"#,
-            r#"{"a":1}"#,
+            "A",
+            "A\x000\x000",
+            "A\x000\x000\x000\0",
+            "A\x000\x000\x000\0x",
+            "A\x001\0k\x000\x000",
+            "A\x001\0k\0q\x000\x000",
+            "A\x001\0k\0n1.5\x000\x000",
+            "A\x001\0k\0n1e3\x000\x000",
+            "A\x001\0k\0n9007199254740992\x000\x000",
+            "A\x001\0k\0b1x\x000\x000",
+            "A\x001\0k\0b\x000\x000",
+            "A\x001\0k\0tx\x000\x000",
+            "A\x001\0k\0\x000\x000",
+            "A\0x\x000\x000",
+            "A\0-1\x000\x000",
+            "A\x00257",
+            "A\x000001\0k\0z\x000\x000",
         ] {
-            assert!(unpack(text).is_none(), "{text}");
+            assert!(unpack(text).is_none(), "{text:?}");
         }
-        assert!(unpack(r#"[["k",9007199254740991,"j",-9007199254740991],"A",[],[]]"#).is_some());
+        assert!(unpack("A\x002\0k\0n9007199254740991\0j\0n-9007199254740991\x000\x000").is_some());
     }
 
     #[test]

@@ -55,16 +55,23 @@ pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
 /// `FromUtf8Error`'s `Debug` and other panic formatting into the wasm (~3 KB).
 pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let symbol = |index: u32| char::from(ALPHABET[(index & 63) as usize]);
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    // Written into slots pre-filled with padding, not pushed char by char (a UTF-8 encode
+    // and a growth check per symbol).
+    let mut out = vec![b'='; bytes.len().div_ceil(3) * 4];
+    let mut slots = out.iter_mut();
     for chunk in bytes.chunks(3) {
         let byte = |i: usize| chunk.get(i).map_or(0, |&b| u32::from(b));
         let group = byte(0) << 16 | byte(1) << 8 | byte(2);
         for (index, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            out.push(if index <= chunk.len() { symbol(group >> shift) } else { '=' });
+            if let Some(slot) = slots.next() {
+                if index <= chunk.len() {
+                    *slot = ALPHABET[(group >> shift & 63) as usize];
+                }
+            }
         }
     }
-    out
+    // SAFETY: only ASCII was written.
+    unsafe { String::from_utf8_unchecked(out) }
 }
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.

@@ -76,6 +76,9 @@ for (const [name, params] of Object.entries({
   'no params': undefined,
   'empty params': {},
   'unicode in a key': { ...IDS, 'Ünïcode': 'x' },
+  // NUL separates the packed parts: text holding one goes the general way.
+  'a NUL in a value': { ...IDS, Tid: '3\0' },
+  'a NUL in a key': { ...IDS, 'Tid\0': '3' },
 })) {
   add(`params: ${name}`, KEYS, STOP, params);
 }
@@ -83,7 +86,8 @@ for (const [name, params] of Object.entries({
 add('resume', KEYS, 'ResumeTaskFlowInstance', { ...IDS, DagVersion: '3' });
 add('a list with strings to encode', KEYS, 'ListTaskFlowInstance', { StartTimeBegin: '2024-01-01 00:00:00', StartTimeEnd: '2024-01-02 00:00:00', PageIndex: 1, PageSize: 20, Tid: 3 });
 add('non-ASCII values', KEYS, 'UpdateTaskFlowNameAndDesc', { DagId: '7', DagName: 'nächtlicher Lauf ✓ 夜间', Description: "a/b?c=d&e f*'()!~" });
-for (const action of ['', 'NoSuchAction', 'stopTaskFlowInstance', 'ListTaskFlow']) add(`action ${JSON.stringify(action)}`, KEYS, action, IDS);
+add('a NUL in the key id', { ...KEYS, accessKeyId: 'test\0id' }, STOP, IDS);
+for (const action of ['', 'StopTaskFlowInstance\0', 'NoSuchAction', 'stopTaskFlowInstance', 'ListTaskFlow']) add(`action ${JSON.stringify(action)}`, KEYS, action, IDS);
 for (const [name, signing] of Object.entries({
   GET: { ...FIXED, method: 'GET' },
   POST: { ...FIXED, method: 'POST' },
@@ -122,6 +126,20 @@ for (const [kind, pkg] of variants) {
         assert.equal(JSON.stringify(packed), JSON.stringify(general));
       });
     }
+  });
+
+  test(`${kind}: the packed path reuses a configuration only for the same options`, () => {
+    // The module keeps the last options' checked configuration; an options object changed
+    // in place, or another one, must sign with what it holds now.
+    const options = { ...KEYS };
+    const first = pkg.signRequest(options, STOP, IDS, FIXED).body;
+    options.accessKeySecret = 'other-secret';
+    const second = pkg.signRequest(options, STOP, IDS, FIXED).body;
+    assert.notEqual(second, first);
+    assert.equal(second, pkg.signRequest(unplain(options), STOP, IDS, FIXED).body);
+    assert.equal(pkg.signRequest({ ...KEYS }, STOP, IDS, FIXED).body, first);
+    options.endpoint = 'https://proxy.example.com/dms';
+    assert.equal(pkg.signRequest(options, STOP, IDS, FIXED).url, 'https://proxy.example.com/dms/');
   });
 
   test(`${kind}: plain objects take the packed path (their keys are read once)`, () => {

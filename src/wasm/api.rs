@@ -162,11 +162,29 @@ pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
         if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_str()) && *value != Value::Undefined) {
             return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
         }
-        let config = ClientConfig::from_options(&call.options, false)?;
+        let config = signing_config(call.options_text, &call.options)?;
         let op = table_action(Some(&call.action), || describe_action_name(&call.action))?;
         sign_with(&config, op, &call.params, call.signing)
     })();
     signed.map(|request| crate::packed::pack_request(&request)).map_err(|e| to_js_error(e, None))
+}
+
+/// The last configuration `signRequestPacked` made, with the packed options it came from.
+/// Callers sign many requests with the same options; checking them again (endpoint, region,
+/// credentials) was a tenth of the call. Only configurations that passed are kept.
+static LAST_SIGNING_CONFIG: Global<Option<(String, Rc<ClientConfig>)>> = Global::new(None);
+
+fn signing_config(options_text: &str, options: &[(String, Value)]) -> Result<Rc<ClientConfig>, DmsError> {
+    let reused = LAST_SIGNING_CONFIG.try_with(|last| match last {
+        Some((text, config)) if text == options_text => Some(config.clone()),
+        _ => None,
+    });
+    if let Some(Some(config)) = reused {
+        return Ok(config);
+    }
+    let config = Rc::new(ClientConfig::from_options(options, false)?);
+    LAST_SIGNING_CONFIG.try_with(|last| *last = Some((options_text.into(), config.clone())));
+    Ok(config)
 }
 
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
