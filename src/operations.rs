@@ -71,9 +71,20 @@ impl Operation {
 }
 
 /// `text` split where its leading name (ASCII letters and digits) ends.
+///
+/// A plain loop: every lookup and parameter check runs it, and in the size-optimized build
+/// `position` with a closure stays an out-of-line iterator call.
 fn split_name(text: &'static str) -> (&'static str, &'static str) {
-    let end = text.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(text.len());
-    (text.get(..end).unwrap_or(""), text.get(end..).unwrap_or(""))
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    while let Some(byte) = bytes.get(end) {
+        if !byte.is_ascii_alphanumeric() {
+            break;
+        }
+        end += 1;
+    }
+    // ASCII before `end`: a char boundary.
+    text.split_at_checked(end).unwrap_or((text, ""))
 }
 
 /// The parameters of an operation, in table order.

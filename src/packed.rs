@@ -64,25 +64,34 @@ impl<'a> Iterator for Parts<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.0?;
-        match rest.bytes().position(|b| b == 0) {
-            // NUL is ASCII: both sides of it are char boundaries.
-            Some(at) => {
-                self.0 = rest.get(at + 1..);
-                rest.get(..at)
+        // A plain loop, not `position`: see `encode::percent_encode_into`.
+        let bytes = rest.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            if byte == 0 {
+                // NUL is ASCII: both sides of it are char boundaries.
+                let (part, tail) = rest.split_at_checked(at)?;
+                self.0 = tail.get(1..);
+                return Some(part);
             }
-            None => {
-                self.0 = None;
-                Some(rest)
-            }
+            at += 1;
         }
+        self.0 = None;
+        Some(rest)
     }
 }
 
 fn entries(parts: &mut Parts) -> Option<Entries> {
-    let count = parts.next()?;
-    let count = if count.len() <= 3 { usize::try_from(parse_decimal(count)?).ok()? } else { return None };
-    if count > MAX_KEYS {
+    let digits = parts.next()?;
+    if digits.is_empty() || digits.len() > 3 {
         return None;
+    }
+    let mut count = 0;
+    for byte in digits.bytes() {
+        count = count * 10 + usize::from(byte.wrapping_sub(b'0'));
+        if !byte.is_ascii_digit() || count > MAX_KEYS {
+            return None;
+        }
     }
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
