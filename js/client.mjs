@@ -32,7 +32,9 @@ export function defineDmsClient(wasm, DmsError) {
     // One method per task-flow operation, from the table compiled into the wasm
     // (`stopTaskFlowInstance`, `listTaskFlowInstance`, ...).
     static {
-      for (const [method, action] of wasm.operationMethods()) {
+      const names = wasm.operationMethods().split('\0'); // method, action, method, action...
+      for (let i = 0; i + 1 < names.length; i += 2) {
+        const [method, action] = [names[i], names[i + 1]];
         // Written as an object-literal method so the function is named after the operation
         // (stack traces, inspection) and, like class methods, not enumerable.
         const operation = {

@@ -143,12 +143,21 @@ pub fn wasm_memory_bytes() -> f64 {
 
 /// `[method, action]` for every operation of the table: the JS `DmsClient` defines one
 /// method per row from this, so the table stays the only list.
+/// Every operation as `method \0 action`, pairs joined by NUL (js/client.mjs splits it):
+/// one string, since DmsClient's class definition calls this at import, where 104 strings
+/// and 52 arrays crossing one by one showed in the cold start.
 #[wasm_bindgen(js_name = operationMethods)]
-pub fn operation_methods() -> Array {
-    OPERATIONS
-        .iter()
-        .map(|op| JsValue::from(Array::of2(&JsValue::from_str(&op.method()), &JsValue::from_str(op.action()))))
-        .collect()
+pub fn operation_methods() -> String {
+    let mut out = String::with_capacity(OPERATIONS.len() * 48);
+    for op in OPERATIONS {
+        if !out.is_empty() {
+            out.push('\0');
+        }
+        out.push_str(&op.method());
+        out.push('\0');
+        out.push_str(op.action());
+    }
+    out
 }
 
 /// `signRequest` with its arguments packed into one string by js/packed.mjs, the request
