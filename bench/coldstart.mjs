@@ -13,6 +13,7 @@ const root = new URL('..', import.meta.url).pathname;
 export const SCENARIOS = [
   { id: 'bare', label: 'node -e 0 (subtracted from every figure)', args: ['-e', '0'] },
   { id: 'floor', label: 'import an empty ES module (floor)', args: ['bench/cold/floor.mjs'] },
+  { id: 'floorCjs', label: 'require an empty CommonJS module (floor for require)', args: ['bench/cold/floor.cjs'] },
   { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'] },
   { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'] },
   { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'] },
@@ -76,6 +77,12 @@ export async function run({ quick }) {
       packageOverFloorInside: ratio(scenarios.package.insideMs, scenarios.floor.insideMs),
       popCoreOverPackageInsideNet: ratio(i('popCore'), i('package')),
       popCoreOverPackageCjsInsideNet: ratio(i('popCore'), i('packageCjs')),
+      // The most any package could reach against pop-core here: one that cost nothing beyond
+      // loading one empty module the same way (its net time is Node's own module loading).
+      popCoreOverFloorNet: ratio(n('popCore'), n('floor')),
+      popCoreOverFloorCjsNet: ratio(n('popCore'), n('floorCjs')),
+      popCoreOverFloorInsideNet: ratio(i('popCore'), i('floor')),
+      popCoreOverFloorCjsInsideNet: ratio(i('popCore'), i('floorCjs')),
     },
   };
 }

@@ -1,0 +1,1 @@
+// Intentionally empty: the module the CommonJS cold-start floor requires.
