@@ -44,6 +44,11 @@ run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib
 rmSync(at('pkg'), { recursive: true, force: true });
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
   '--target', 'nodejs', '--out-dir', 'pkg/node', '--no-typescript']);
+// The nodejs glue requires the JS snippets it imports (js/attempt.mjs) as
+// require(String.raw`./snippets/...`), which esbuild does not resolve: spelled as a plain
+// string, esbuild bundles them into dist/node.cjs like every other entry's.
+const nodeGlue = at('pkg/node/dms_taskflow.js');
+writeFileSync(nodeGlue, readFileSync(nodeGlue, 'utf8').replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`));
 // Every web-glue entry passes the module to initSync; without the default
 // `new URL('dms_taskflow_bg.wasm', import.meta.url)` fallback, bundlers emit no stray .wasm asset.
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',

@@ -115,9 +115,9 @@ impl Cancel {
         cancel
     }
 
-    /// The signal to hand to fetch, when the runtime has AbortController.
-    pub fn fetch_signal(&self) -> Option<JsValue> {
-        self.controller.as_ref().and_then(|c| host::props(c).signal().ok())
+    /// The controller whose signal fetch gets, when the runtime has AbortController.
+    pub fn controller(&self) -> Option<&JsValue> {
+        self.controller.as_ref()
     }
 
     /// The Timeout or Aborted failure, once the call is cancelled.

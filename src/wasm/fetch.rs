@@ -3,11 +3,9 @@
 use crate::prelude::*;
 use crate::error::{codes, concat, DmsError};
 use crate::request::SignedRequest;
-use js_sys::{Function, JsString, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use super::cancel::Cancel;
-use super::host;
 
 /// A failure with the JS error that caused it, kept as the `DmsError`'s `cause`.
 pub struct Failure {
@@ -21,17 +19,30 @@ impl From<DmsError> for Failure {
     }
 }
 
-/// The fetch to use: the client's own, or `globalThis.fetch` looked up at call time (so a
-/// polyfill installed after the package loaded is still found). `globalThis`, not
-/// `window`: the same code runs in Node, workers and browsers.
-fn fetch_function(custom: Option<&Function>) -> Result<Function, DmsError> {
-    if let Some(fetch) = custom {
-        return Ok(fetch.clone());
-    }
-    host::global_fetch().ok_or_else(|| {
-        DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into())
-    })
+#[wasm_bindgen(module = "/js/attempt.mjs")]
+extern "C" {
+    /// One attempt in one crossing: calls fetch and reads status, `date`, `age` and the body
+    /// (js/attempt.mjs). It resolves, never rejects, with the packed answer or the step that
+    /// failed; `catch` only for what no JS function can rule out (a stack overflow).
+    #[wasm_bindgen(catch)]
+    fn attempt(
+        fetch: &JsValue,
+        url: &str,
+        method: &str,
+        content_type: &str,
+        headers: &JsValue,
+        body: &str,
+        controller: &JsValue,
+        max_chars: u32,
+    ) -> Result<Promise, JsValue>;
 }
+
+// The steps js/attempt.mjs reports when it does not give the packed answer.
+const NO_FETCH: u32 = 0;
+const FETCH_FAILED: u32 = 1;
+const NOT_READ: u32 = 2;
+const BODY_FAILED: u32 = 3;
+const TOO_LARGE: u32 = 4;
 
 /// What came back: status, body, and the two headers clock-skew correction reads.
 pub struct Reply {
@@ -41,80 +52,111 @@ pub struct Reply {
     pub age: Option<String>,
 }
 
-/// Sends `request` and reads the answer, giving up as soon as `cancel` fires.
+/// Sends `request` with the client's fetch, or `globalThis.fetch` looked up at call time (so
+/// a polyfill installed after the package loaded is still found; `globalThis`, not `window`:
+/// the same code runs in Node, workers and browsers), and reads the answer, giving up as soon
+/// as `cancel` fires.
 pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, cancel: &Cancel) -> Result<Reply, Failure> {
-    let fetch = fetch_function(custom_fetch)?;
-    // Only method, headers and body (and the abort signal): `mode`, `cache` and
-    // `credentials` stay the runtime's defaults; a V1 request's single content-type keeps a
-    // browser call free of preflight.
-    let headers = host::fresh();
-    for (name, value) in &request.headers {
-        if *name == "content-type" {
-            headers.set_content_type(value);
-        } else {
-            let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
-        }
-    }
-    // `redirect: 'manual'`: a signed request (with its STS token) is never re-sent to
-    // another origin; a redirect is reported instead. ('error' is not supported by workerd.)
-    let init = host::fresh();
-    init.set_method(request.method);
-    init.set_headers(&headers);
-    if !request.body.is_empty() {
-        init.set_body(&request.body);
-    }
-    init.set_redirect("manual");
-    if let Some(signal) = cancel.fetch_signal() {
-        init.set_signal(&signal);
-    }
-    let failed = |cause: JsValue| cancel.failure().unwrap_or_else(|| network_failure(&request.url, cause));
-    // `this` is globalThis: browsers throw "Illegal invocation" for a detached `fetch`.
-    let returned = fetch.call2(&js_sys::global(), &JsValue::from_str(&request.url), &init).map_err(failed)?;
-    let response = cancel.race(settle_later(&returned)).await.map_err(failed)?;
-
-    let reply = host::props(&response);
-    // A browser reports a manual redirect as an opaque response with status 0.
-    if reply.kind().ok().and_then(|t| t.as_string()).as_deref() == Some("opaqueredirect") {
-        return Err(redirected(&request.url, 0).into());
-    }
-    let status = match reply.status().ok().and_then(|s| s.as_f64()) {
-        Some(s) if (100.0..=599.0).contains(&s) && crate::num::is_integral(s) => s as u16,
-        _ => {
-            return Err(DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into()).into())
+    // A V1 request's single content-type (which keeps a browser call free of preflight) goes
+    // as a string; other requests' headers as an object.
+    let (content_type, headers) = match request.headers.as_slice() {
+        [("content-type", value)] => (value.as_str(), JsValue::UNDEFINED),
+        all => {
+            let headers = js_sys::Object::new();
+            for (name, value) in all {
+                let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+            }
+            ("", headers.into())
         }
     };
-    if (300..400).contains(&status) {
-        return Err(redirected(&request.url, status).into());
+    let undefined = JsValue::UNDEFINED;
+    let fetch = custom_fetch.map_or(&undefined, |fetch| fetch.as_ref());
+    let controller = cancel.controller().unwrap_or(&undefined);
+    let failed = |cause: JsValue| cancel.failure().unwrap_or_else(|| network_failure(&request.url, cause));
+    let pending = attempt(fetch, &request.url, request.method, content_type, &headers, &request.body, controller, MAX_BODY_CHARS).map_err(failed)?;
+    let outcome = cancel.race(pending).await.map_err(failed)?;
+    if let Some(packed) = outcome.as_string() {
+        return unpack_reply(&packed).ok_or_else(|| not_a_response().into());
     }
-    let headers = reply.headers().unwrap_or(JsValue::UNDEFINED);
-    let header = |name: &str| -> Option<String> { host::props(&headers).get(name).ok()?.as_string() };
-    let (date, age) = (header("date"), header("age"));
-    let body = read_text(&response, cancel).await.map_err(|cause| {
-        cancel.failure().unwrap_or_else(|| Failure {
-            error: DmsError {
-                status: Some(status),
-                retryable: true,
-                ..DmsError::client(codes::NETWORK_ERROR, concat(&["reading the response body from ", &request.url, " failed: ", &error_text(&cause)]))
-            },
-            cause: Some(cause),
-        })
-    })?;
-    Ok(Reply { status, body, date, age })
+    let part = |index: u32| Reflect::get_u32(&outcome, index).unwrap_or(JsValue::UNDEFINED);
+    let status = || part(1).as_f64().map_or(0, |status| status as u16);
+    match part(0).as_f64().map_or(u32::MAX, |step| step as u32) {
+        NO_FETCH => Err(DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into()).into()),
+        FETCH_FAILED => Err(failed(part(1))),
+        NOT_READ if part(1).is_truthy() => Err(redirected(&request.url, 0).into()),
+        NOT_READ => match part(2).as_f64() {
+            Some(s) if (300.0..400.0).contains(&s) && crate::num::is_integral(s) => Err(redirected(&request.url, s as u16).into()),
+            _ => Err(not_a_response().into()),
+        },
+        BODY_FAILED => {
+            let (status, cause) = (status(), part(2));
+            Err(cancel.failure().unwrap_or_else(|| Failure {
+                error: DmsError {
+                    status: Some(status),
+                    retryable: true,
+                    ..DmsError::client(codes::NETWORK_ERROR, concat(&["reading the response body from ", &request.url, " failed: ", &error_text(&cause)]))
+                },
+                cause: Some(cause),
+            }))
+        }
+        TOO_LARGE => Ok(Reply {
+            status: status(),
+            date: part(2).as_string(),
+            age: part(3).as_string(),
+            body: Body::TooLarge { length: part(4).as_f64().map_or(0, |length| length as u32), head: part(5).as_string().unwrap_or_default() },
+        }),
+        _ => Err(not_a_response().into()),
+    }
+}
+
+fn not_a_response() -> DmsError {
+    DmsError::client(codes::INVALID_RESPONSE, "fetch resolved to something that is not a Response (no HTTP status)".into())
+}
+
+/// `"<status> <date length|-> <age length|-> <date><age><body>"` (lengths in UTF-16 units, `-`
+/// for a header that is not a string), as js/attempt.mjs packs a read answer.
+fn unpack_reply(packed: &str) -> Option<Reply> {
+    let mut fields = packed.splitn(4, ' ');
+    let status = u16::try_from(decimal_u32(fields.next()?)?).ok()?;
+    let (date_length, age_length) = (fields.next()?, fields.next()?);
+    let rest = fields.next()?;
+    let (date, rest) = take_header(rest, date_length)?;
+    let (age, body) = take_header(rest, age_length)?;
+    Some(Reply { status, body: Body::Text(body.into()), date, age })
+}
+
+/// The header at the start of `text`, `length` UTF-16 units long (`-`: none), and what follows.
+fn take_header<'a>(text: &'a str, length: &str) -> Option<(Option<String>, &'a str)> {
+    if length == "-" {
+        return Some((None, text));
+    }
+    let units = decimal_u32(length)? as usize;
+    let mut counted = 0;
+    let mut end = 0;
+    for c in text.chars() {
+        if counted >= units {
+            break;
+        }
+        counted += c.len_utf16();
+        end += c.len_utf8();
+    }
+    if counted != units {
+        return None;
+    }
+    Some((Some(text.get(..end)?.into()), text.get(end..)?))
+}
+
+/// A run of 1 to 9 ASCII digits.
+fn decimal_u32(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 9 {
+        return None;
+    }
+    text.bytes().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
 /// Bodies longer than this (in UTF-16 units) are not copied into wasm memory whole: no DMS
 /// task-flow answer comes close, and a runaway proxy must not grow the wasm heap for good.
 const MAX_BODY_CHARS: u32 = 8 << 20;
-
-async fn read_text(response: &JsValue, cancel: &Cancel) -> Result<Body, JsValue> {
-    let value = cancel.race(settle_later(&host::props(response).text()?)).await?;
-    let text: JsString = value.dyn_into().map_err(|_| JsValue::from_str("text() did not give a string"))?;
-    if text.length() > MAX_BODY_CHARS {
-        Ok(Body::TooLarge { length: text.length(), head: String::from(text.slice(0, 4096)) })
-    } else {
-        Ok(Body::Text(String::from(text)))
-    }
-}
 
 /// A response body, or the start of one too large to read.
 pub enum Body {
