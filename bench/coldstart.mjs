@@ -3,8 +3,9 @@
 // interleaved (one of each scenario per pass, rotating order) after one unrecorded pass
 // that warms the file cache. Every figure is reported minus a bare `node -e 0` measured the
 // same way in the same passes. Two clocks: the wall time of the whole process as the parent
-// sees it, and the time inside the process until it exits (bench/cold/exit-time.cjs), which
-// leaves out spawning and teardown, the noisiest parts on a shared machine.
+// sees it, and the time inside the process from a preloaded script to its exit
+// (bench/cold/exit-time.cjs), which leaves out spawning, Node's bootstrap and teardown, the
+// noisiest parts on a shared machine.
 import { spawnSync } from 'node:child_process';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 
