@@ -34,7 +34,8 @@ export function defineDmsClient(wasm, DmsError) {
     static {
       const names = wasm.operationMethods().split('\0'); // method, action, method, action...
       for (let i = 0; i + 1 < names.length; i += 2) {
-        const [method, action] = [names[i], names[i + 1]];
+        const method = names[i];
+        const action = names[i + 1];
         // Written as an object-literal method so the function is named after the operation
         // (stack traces, inspection) and, like class methods, not enumerable.
         const operation = {
