@@ -63,6 +63,8 @@ export async function run({ quick }) {
   const n = (id) => scenarios[id].netMs;
   const g = (id) => scenarios[id].grossMs;
   const i = (id) => scenarios[id].insideNetMs;
+  // `<name>Net` on the wall clock and `<name>InsideNet` on the in-process one.
+  const onBothClocks = (name, a, b) => ({ [`${name}Net`]: ratio(n(a), n(b)), [`${name}InsideNet`]: ratio(i(a), i(b)) });
   return {
     samplesPerScenario,
     scenarios,
@@ -70,20 +72,14 @@ export async function run({ quick }) {
       // Net (minus bare node): > 1 means slower than the other.
       packageOverFloorNet: ratio(n('package'), n('floor')),
       packageOverFloorGross: ratio(g('package'), g('floor')),
-      popCoreOverPackageNet: ratio(n('popCore'), n('package')),
-      popCoreOverPackageCjsNet: ratio(n('popCore'), n('packageCjs')),
       openapiCoreOverPackageNet: ratio(n('openapiCore'), n('package')),
       openapiUtilOverPackageNet: ratio(n('openapiUtil'), n('package')),
-      // The same, timed inside each process (no spawn or teardown).
-      packageOverFloorInside: ratio(scenarios.package.insideMs, scenarios.floor.insideMs),
-      popCoreOverPackageInsideNet: ratio(i('popCore'), i('package')),
-      popCoreOverPackageCjsInsideNet: ratio(i('popCore'), i('packageCjs')),
+      ...onBothClocks('popCoreOverPackage', 'popCore', 'package'),
+      ...onBothClocks('popCoreOverPackageCjs', 'popCore', 'packageCjs'),
       // The most any package could reach against pop-core here: one that cost nothing beyond
       // loading one empty module the same way (its net time is Node's own module loading).
-      popCoreOverFloorNet: ratio(n('popCore'), n('floor')),
-      popCoreOverFloorCjsNet: ratio(n('popCore'), n('floorCjs')),
-      popCoreOverFloorInsideNet: ratio(i('popCore'), i('floor')),
-      popCoreOverFloorCjsInsideNet: ratio(i('popCore'), i('floorCjs')),
+      ...onBothClocks('popCoreOverFloor', 'popCore', 'floor'),
+      ...onBothClocks('popCoreOverFloorCjs', 'popCore', 'floorCjs'),
     },
   };
 }

@@ -7,8 +7,13 @@ const x2 = (n) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(
 // that of loading one empty module the same way (bench/coldstart.mjs, popCoreOverFloor*).
 // A floor that costs under a millisecond (requiring an empty CommonJS module) leaves no
 // meaningful ceiling: dividing by noise around zero.
-const ceiling = (best, floorNet) =>
-  !best ? '' : floorNet?.median >= 1 ? `; ceiling ${x2(best.ratio)}×, a package costing nothing beyond one empty module` : '; no ceiling: the floor costs under 1 ms';
+const ceilingRatio = (best, floorNet) => (best && floorNet?.median >= 1 ? best.ratio : undefined);
+const ceilingText = (value) => (value === undefined ? 'none (the floor costs under 1 ms)' : `${x2(value)}×`);
+function ceiling(best, floorNet) {
+  if (!best) return '';
+  const value = ceilingRatio(best, floorNet);
+  return value === undefined ? '; no ceiling: the floor costs under 1 ms' : `; ceiling ${x2(value)}×, a package costing nothing beyond one empty module`;
+}
 const ms = (n) => n.toFixed(1);
 const range = (s, f) => `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
@@ -228,8 +233,10 @@ export function renderMarkdown(r) {
           : '') +
         (c.ratios.popCoreOverFloorNet
           ? ` Ceiling: pop-core ÷ floor, what a package costing nothing beyond loading one empty module would measure: ` +
-            `${x2(c.ratios.popCoreOverFloorNet.ratio)}× for import by wall time, ${x2(c.ratios.popCoreOverFloorInsideNet.ratio)}× in-process ` +
-            `(requiring an empty CommonJS module costs under a millisecond or so, which leaves no meaningful ceiling for require).`
+            `import ${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorNet, c.scenarios.floor.netMs))} by wall time, ` +
+            `${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorInsideNet, c.scenarios.floor.insideNetMs))} in-process; ` +
+            `require ${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorCjsNet, c.scenarios.floorCjs.netMs))} by wall time, ` +
+            `${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorCjsInsideNet, c.scenarios.floorCjs.insideNetMs))} in-process.`
           : ''),
       '',
     );
