@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 
 import { installedPackageDir, loadPackage } from '../support/load-package.mjs';
+import { functionImportSignatures } from '../support/wasm-import-signatures.mjs';
 import { KEY, SECRETS, STS, emulatorFixture } from '../support/emulator.mjs';
 import { assertDmsError, assertNoSecrets } from '../support/assertions.mjs';
 
@@ -67,6 +68,20 @@ describe('the tarball and its exports map', () => {
     // chars with Debug and the Unicode printable tables; the build is no_std to keep them out.
     const wasm = readFileSync(join(installedPackageDir, 'dist/dms_taskflow_bg.wasm')).toString('latin1');
     for (const message of ['is not a char boundary', 'is out of bounds of `']) assert.ok(!wasm.includes(message), message);
+  });
+
+  test('the wasm imports functions of at most 15 distinct signatures (V8 compiles a wrapper per signature at load)', () => {
+    // About 0.08 ms of every cold start per signature (src/wasm/convert.rs says why); the
+    // module had 23 before its imports were made to share them. A new import with a fresh
+    // signature fails this: give it the signature of one the module has, or raise the bound
+    // knowingly.
+    const bytes = readFileSync(join(installedPackageDir, 'dist/dms_taskflow_bg.wasm'));
+    const imports = functionImportSignatures(bytes);
+    const expected = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).filter((entry) => entry.kind === 'function');
+    assert.deepEqual(imports.map(({ module, name }) => `${module}.${name}`), expected.map(({ module, name }) => `${module}.${name}`));
+    const signatures = new Set(imports.map((entry) => entry.signature));
+    assert.ok(signatures.has('(externref, externref) -> externref'), [...signatures].join('; '));
+    assert.ok(signatures.size <= 15, `${signatures.size} distinct import signatures: ${[...signatures].join('; ')}`);
   });
 
   test('classes and functions keep their names (inspect output, stack traces)', () => {

@@ -49,6 +49,9 @@ for (const [name, options] of Object.entries({
   'signatureVersion v2': { ...KEYS, signatureVersion: 'v2' },
   'network a number': { ...KEYS, network: 1 },
   'a lone surrogate in the key id': { ...KEYS, accessKeyId: 'a\ud800' },
+  'a lone low surrogate after U+FFFD in the key id': { ...KEYS, accessKeyId: 'a\ufffd\udc00b' },
+  'a reversed surrogate pair in the key id': { ...KEYS, accessKeyId: '\ufffd\udc00\ud800' },
+  'U+FFFD and a surrogate pair in the key id (well-formed)': { ...KEYS, accessKeyId: 'a\ufffd\ud83d\ude00' },
   'a fractional number': { ...KEYS, timeoutMs: 1.5 },
   'negative zero': { ...KEYS, maxAttempts: -0 },
 })) {

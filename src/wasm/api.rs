@@ -14,13 +14,13 @@ use crate::response::{self, Success};
 use crate::results::{map_result, Out};
 use crate::retry::{clock_offset_ms, decide, Decision};
 use crate::timestamp;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::cancel::Cancel;
-use super::convert::{describe_js, entries, object, raw_entries, to_js_error, to_value};
+use super::convert::{array, date_millis, describe_js, entries, number_from_literal, object, raw_entries, set, to_js_error, to_value};
 use super::fetch::{send, settle_later, Body, Failure};
 use super::host;
 use super::global::Global;
@@ -261,7 +261,7 @@ fn valid_nonce(nonce: &str) -> bool {
 fn request_to_js(request: &SignedRequest) -> JsValue {
     let headers = js_sys::Object::new();
     for (name, value) in &request.headers {
-        let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+        set(&headers, name, &JsValue::from_str(value));
     }
     let out = object(&[
         ("method", JsValue::from_str(request.method)),
@@ -270,7 +270,7 @@ fn request_to_js(request: &SignedRequest) -> JsValue {
     ]);
     // A presigned GET or a V3 request has no body.
     if !request.body.is_empty() {
-        let _ = Reflect::set(&out, &JsValue::from_str("body"), &JsValue::from_str(&request.body));
+        set(&out, "body", &JsValue::from_str(&request.body));
     }
     out.into()
 }
@@ -557,7 +557,7 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
         // A Date expiration becomes milliseconds; the core parses numbers and ISO strings.
         if key == "expiration" {
             if let Some(date) = Reflect::get(&value, &JsValue::from_str("expiration")).ok().and_then(|d| d.dyn_into::<js_sys::Date>().ok()) {
-                *field = Value::Number(date.get_time());
+                *field = Value::Number(date_millis(&date));
             }
         }
     }
@@ -648,13 +648,13 @@ fn build_js(out: &Out) -> JsValue {
         Out::Null => JsValue::NULL,
         Out::Bool(flag) => JsValue::from_bool(*flag),
         // A JSON number literal is a valid float literal; parseFloat reads it exactly as JSON.parse would.
-        Out::Number(literal) => JsValue::from_f64(js_sys::Number::parse_float(literal)),
+        Out::Number(literal) => number_from_literal(literal),
         Out::Text(text) => JsValue::from_str(text),
-        Out::List(items) => items.iter().map(build_js).collect::<Array>().into(),
+        Out::List(items) => array(items.iter().map(build_js)).into(),
         Out::Map(fields) => {
             let object = js_sys::Object::new();
             for (name, value) in fields {
-                let _ = Reflect::set(&object, &JsValue::from_str(name), &build_js(value));
+                set(&object, name, &build_js(value));
             }
             object.into()
         }

@@ -83,7 +83,7 @@ impl Cancel {
             let stop = stop.clone();
             Closure::once(move || stop(State::TimedOut, JsValue::UNDEFINED))
         };
-        let timer = host::set_timeout(timer_callback.as_ref(), f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
+        let timer = host::set_timeout(timer_callback.as_ref(), &JsValue::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
 
         let mut cancel = Cancel {
             shared,
@@ -108,7 +108,7 @@ impl Cancel {
                         stop(State::Aborted, reason)
                     })
                 };
-                let _ = host::props(&signal).add_event_listener("abort", listener.as_ref());
+                let _ = host::props(&signal).add_event_listener(&JsValue::from_str("abort"), listener.as_ref());
                 cancel.listener = Some(listener);
             }
         }
@@ -174,7 +174,7 @@ impl Cancel {
     pub async fn sleep(&self, ms: f64) -> Result<(), Failure> {
         let mut timer = JsValue::UNDEFINED;
         let delay = Promise::new(&mut |resolve, _reject| {
-            timer = host::set_timeout(&resolve, ms).unwrap_or(JsValue::UNDEFINED);
+            timer = host::set_timeout(&resolve, &JsValue::from_f64(ms)).unwrap_or(JsValue::UNDEFINED);
         });
         let outcome = self.race(delay).await;
         let _ = host::clear_timeout(&timer);
@@ -191,7 +191,7 @@ impl Drop for Cancel {
     fn drop(&mut self) {
         let _ = host::clear_timeout(&self.timer);
         if let (Some(signal), Some(listener)) = (&self.signal, &self.listener) {
-            let _ = host::props(signal).remove_event_listener("abort", listener.as_ref());
+            let _ = host::props(signal).remove_event_listener(&JsValue::from_str("abort"), listener.as_ref());
         }
         // The closures themselves are dropped with the fields, after the timer is cleared
         // and the listener removed, so JS can no longer call them.

@@ -64,7 +64,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
         all => {
             let headers = js_sys::Object::new();
             for (name, value) in all {
-                let _ = Reflect::set(&headers, &JsValue::from_str(name), &JsValue::from_str(value));
+                super::convert::set(&headers, name, &JsValue::from_str(value));
             }
             ("", headers.into())
         }

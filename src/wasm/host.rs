@@ -27,12 +27,16 @@ extern "C" {
     pub fn add_event_listener_property(this: &Props) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, method, structural)]
     pub fn abort(this: &Props, reason: &JsValue) -> Result<JsValue, JsValue>;
+    // The event name goes as a JS value, not a `&str`: see "One wrapper per import
+    // signature" in convert.rs.
     #[wasm_bindgen(catch, method, structural, js_name = addEventListener)]
-    pub fn add_event_listener(this: &Props, kind: &str, listener: &JsValue) -> Result<JsValue, JsValue>;
+    pub fn add_event_listener(this: &Props, kind: &JsValue, listener: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, method, structural, js_name = removeEventListener)]
-    pub fn remove_event_listener(this: &Props, kind: &str, listener: &JsValue) -> Result<JsValue, JsValue>;
+    pub fn remove_event_listener(this: &Props, kind: &JsValue, listener: &JsValue) -> Result<JsValue, JsValue>;
+    // The delay goes as a JS value, not an f64: see "One wrapper per import signature" in
+    // convert.rs.
     #[wasm_bindgen(catch, js_name = setTimeout)]
-    pub fn set_timeout(callback: &JsValue, ms: f64) -> Result<JsValue, JsValue>;
+    pub fn set_timeout(callback: &JsValue, ms: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     pub fn clear_timeout(timer: &JsValue) -> Result<JsValue, JsValue>;
 
