@@ -34,21 +34,40 @@ if (process.argv.includes('--if-needed') && outputs.every((p) => existsSync(at(p
 }
 
 // wasm-bindgen wraps each `catch` import as
-//   function() { return handleError(function (arg0, arg1) { ... }, arguments); }
-// declared with no parameters. V8 sees that arity differ from the import's signature, so at
-// instantiation it compiles a second wasm-to-JS wrapper (an arity-adapting one) for each
-// signature such an import has: 7 here, about 0.6 ms of a cold start, and every call of
-// those imports goes through the adapter. Declaring the inner function's parameters on the
-// outer one removes both; the body still passes `arguments` on unchanged.
-function declareCatchImportParams(glue) {
-  const wrapped = glue.match(/handleError\(function \(/g)?.length ?? 0;
-  let declared = 0;
-  const out = glue.replace(/function\(\) \{ return handleError\(function \(([\w, ]*)\) \{/g, (_, params) => {
-    declared += 1;
-    return `function(${params}) { return handleError(function (${params}) {`;
-  });
-  if (wrapped === 0 || declared !== wrapped) {
-    throw new Error(`build: expected wasm-bindgen's catch imports as function() { return handleError(function (...) {: ${declared} of ${wrapped} matched`);
+//   function() { return handleError(function (arg0, arg1) { BODY }, arguments); }
+// where handleError is `try { return f.apply(this, args) } catch (e) { store e for wasm }`.
+// Declared with no parameters, the outer function's arity differs from the import's
+// signature: V8 then compiles a second, arity-adapting wrapper per signature at
+// instantiation (7 here, about 0.6 ms of a cold start) and sends every call through it, and
+// each call also builds an `arguments` object and a closure. The build writes each as
+//   function(arg0, arg1) { try { BODY } catch (e) { storeException(e); } }
+// which does the same: BODY never uses `this`, and its `return` now returns from the import.
+// Both rewrites check that they matched every occurrence, so a wasm-bindgen upgrade that
+// changes the shape fails the build rather than shipping half-rewritten glue.
+const HANDLE_ERROR = `function handleError(f, args) {
+    try {
+        return f.apply(this, args);
+    } catch (e) {
+        const idx = addToExternrefTable0(e);
+        wasm.__wbindgen_exn_store(idx);
+    }
+}`;
+const STORE_EXCEPTION = `function storeException(e) {
+    const idx = addToExternrefTable0(e);
+    wasm.__wbindgen_exn_store(idx);
+}`;
+function inlineCatchImports(glue) {
+  const wrapped = glue.match(/handleError\(/g)?.length ?? 0;
+  let rewritten = 0;
+  const out = glue
+    .replace(/function\(\) \{ return handleError\(function \(([\w, ]*)\) \{\n([\s\S]*?)\n(\s*)\}, arguments\); \}/g, (_, params, body, indent) => {
+      rewritten += 1;
+      return `function(${params}) { try {\n${body}\n${indent}} catch (e) { storeException(e); } }`;
+    })
+    .replace(HANDLE_ERROR, STORE_EXCEPTION);
+  // `wrapped` counts the definition too.
+  if (rewritten === 0 || rewritten !== wrapped - 1 || out.includes('handleError')) {
+    throw new Error(`build: wasm-bindgen's catch imports are not in the expected shape (${rewritten} of ${wrapped - 1} rewritten)`);
   }
   return out;
 }
@@ -68,13 +87,13 @@ run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
 // require(String.raw`./snippets/...`), which esbuild does not resolve: spelled as a plain
 // string, esbuild bundles them into dist/node.cjs like every other entry's.
 const nodeGlue = at('pkg/node/dms_taskflow.js');
-writeFileSync(nodeGlue, declareCatchImportParams(readFileSync(nodeGlue, 'utf8').replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)));
+writeFileSync(nodeGlue, inlineCatchImports(readFileSync(nodeGlue, 'utf8').replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)));
 // Every web-glue entry passes the module to initSync; without the default
 // `new URL('dms_taskflow_bg.wasm', import.meta.url)` fallback, bundlers emit no stray .wasm asset.
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
   '--target', 'web', '--out-dir', 'pkg/web', '--no-typescript', '--omit-default-module-path']);
 const webGlue = at('pkg/web/dms_taskflow.js');
-writeFileSync(webGlue, declareCatchImportParams(readFileSync(webGlue, 'utf8')));
+writeFileSync(webGlue, inlineCatchImports(readFileSync(webGlue, 'utf8')));
 // wasm-opt detects the features the module uses; --all-features would enable ones some
 // runtimes lack.
 const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
