@@ -17,6 +17,7 @@ export const SCENARIOS = [
   { id: 'floorCjs', label: 'require an empty CommonJS module (floor for require)', args: ['bench/cold/floor.cjs'] },
   { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'] },
   { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'] },
+  { id: 'wasmCompile', label: "compile the package's .wasm only (no JS, no instantiation, no call)", args: ['bench/cold/wasm-compile.cjs'] },
   { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'] },
   { id: 'openapiCore', label: '@alicloud/openapi-core: require + first getRPCSignature', args: ['bench/cold/openapi-core.cjs'] },
   { id: 'openapiUtil', label: '@alicloud/openapi-util: require + first getRPCSignature', args: ['bench/cold/openapi-util.cjs'] },
@@ -80,6 +81,8 @@ export async function run({ quick }) {
       // loading one empty module the same way (its net time is Node's own module loading).
       ...onBothClocks('popCoreOverFloor', 'popCore', 'floor'),
       ...onBothClocks('popCoreOverFloorCjs', 'popCore', 'floorCjs'),
+      // The most a package that ships this .wasm could reach: one whose only cost was compiling it.
+      ...onBothClocks('popCoreOverWasmCompile', 'popCore', 'wasmCompile'),
     },
   };
 }

@@ -237,6 +237,11 @@ export function renderMarkdown(r) {
             `${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorInsideNet, c.scenarios.floor.insideNetMs))} in-process; ` +
             `require ${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorCjsNet, c.scenarios.floorCjs.netMs))} by wall time, ` +
             `${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorCjsInsideNet, c.scenarios.floorCjs.insideNetMs))} in-process.`
+          : '') +
+        (c.ratios.popCoreOverWasmCompileInsideNet
+          ? ` Compiling the package's .wasm alone costs ${ms(c.scenarios.wasmCompile.insideNetMs.median)} ms in-process ` +
+            `(${Math.round((100 * c.scenarios.wasmCompile.insideNetMs.median) / c.scenarios.packageCjs.insideNetMs.median)}% of the package's require figure): ` +
+            `pop-core ÷ that is ${x2(c.ratios.popCoreOverWasmCompileInsideNet.ratio)}× in-process (${x2(c.ratios.popCoreOverWasmCompileNet.ratio)}× by wall time), the most a package shipping this module could reach.`
           : ''),
       '',
     );
