@@ -17,7 +17,8 @@ export const SCENARIOS = [
   { id: 'floorCjs', label: 'require an empty CommonJS module (floor for require)', args: ['bench/cold/floor.cjs'] },
   { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'] },
   { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'] },
-  { id: 'wasmCompile', label: "compile the package's .wasm only (no JS, no instantiation, no call)", args: ['bench/cold/wasm-compile.cjs'] },
+  { id: 'wasmCompile', label: "require a script that only compiles the package's .wasm (no glue, no instantiation, no call)", args: ['bench/cold/wasm-compile.cjs'] },
+  { id: 'wasmCompileEsm', label: "the same, as an ES module", args: ['bench/cold/wasm-compile.mjs'] },
   { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'] },
   { id: 'openapiCore', label: '@alicloud/openapi-core: require + first getRPCSignature', args: ['bench/cold/openapi-core.cjs'] },
   { id: 'openapiUtil', label: '@alicloud/openapi-util: require + first getRPCSignature', args: ['bench/cold/openapi-util.cjs'] },
@@ -81,8 +82,10 @@ export async function run({ quick }) {
       // loading one empty module the same way (its net time is Node's own module loading).
       ...onBothClocks('popCoreOverFloor', 'popCore', 'floor'),
       ...onBothClocks('popCoreOverFloorCjs', 'popCore', 'floorCjs'),
-      // The most a package that ships this .wasm could reach: one whose only cost was compiling it.
+      // The most a package that ships this .wasm could reach: one whose only cost was compiling
+      // it, loaded by require and by import.
       ...onBothClocks('popCoreOverWasmCompile', 'popCore', 'wasmCompile'),
+      ...onBothClocks('popCoreOverWasmCompileEsm', 'popCore', 'wasmCompileEsm'),
     },
   };
 }
