@@ -41,8 +41,9 @@ if (process.argv.includes('--if-needed') && outputs.every((p) => existsSync(at(p
 // instantiation (7 here, about 0.6 ms of a cold start) and sends every call through it, and
 // each call also builds an `arguments` object and a closure. The build writes each as
 //   function(arg0, arg1) { try { BODY } catch (e) { storeException(e); } }
-// which does the same: BODY never uses `this`, and its `return` now returns from the import.
-// Both rewrites check that they matched every occurrence, so a wasm-bindgen upgrade that
+// which does the same as long as BODY does not use `this` (checked), and its `return` now
+// returns from the import.
+// The rewrite checks that it matched every import and the definition, so a wasm-bindgen upgrade that
 // changes the shape fails the build rather than shipping half-rewritten glue.
 const HANDLE_ERROR = `function handleError(f, args) {
     try {
@@ -61,6 +62,7 @@ function inlineCatchImports(glue) {
   let rewritten = 0;
   const out = glue
     .replace(/function\(\) \{ return handleError\(function \(([\w, ]*)\) \{\n([\s\S]*?)\n(\s*)\}, arguments\); \}/g, (_, params, body, indent) => {
+      if (/\bthis\b/.test(body)) throw new Error(`build: a catch import's body uses \`this\`, which the rewrite would change: ${body}`);
       rewritten += 1;
       return `function(${params}) { try {\n${body}\n${indent}} catch (e) { storeException(e); } }`;
     })
