@@ -27,7 +27,7 @@ const CHECKPOINTS = 10;
 const RSS_SLACK = 8 * 1024 * 1024;
 const HEAP_SLACK = 4 * 1024 * 1024;
 const FLAT_CRITERION =
-  'from the 10% checkpoint to the last: wasmMemoryBytes unchanged and V8 heapUsed within 4 MiB; RSS within 8 MiB over the second half (RSS settles late: sockets, allocator)';
+  "from the 10% checkpoint to the last: wasmMemoryBytes unchanged and V8 heapUsed within 4 MiB; the second half's highest RSS within 8 MiB of the highest from 10% to 50% (RSS swings by 10-20 MiB between checkpoints under load: sockets, allocator)";
 
 function snapshot(done) {
   globalThis.gc();
@@ -104,13 +104,17 @@ if (kind === 'sign') {
 }
 
 const first = series[1]; // 10%: past start-up and warm-up
-const middle = series[CHECKPOINTS / 2];
 const last = series.at(-1);
+// Under load RSS swings by 10-20 MiB from one checkpoint to the next (sockets, allocator
+// arenas), so one checkpoint against another proves little: in one run the 50% checkpoint
+// dipped to 152 MiB between neighbours of 173 and 172, and the end (174) looked like 22 MiB
+// of growth. A leak raises the peaks, so the peaks are compared.
+const peakRss = (points) => Math.max(...points.map((point) => point.rss));
 const growth = {
   heapUsed: last.heapUsed - first.heapUsed,
   wasmMemoryBytes: last.wasmMemoryBytes - first.wasmMemoryBytes,
   rss: last.rss - first.rss,
-  rssSecondHalf: last.rss - middle.rss,
+  rssSecondHalf: peakRss(series.slice(CHECKPOINTS / 2 + 1)) - peakRss(series.slice(1, CHECKPOINTS / 2 + 1)),
 };
 const heapBytesPerCall = growth.heapUsed / (last.done - first.done);
 const flat = growth.wasmMemoryBytes === 0 && growth.heapUsed <= HEAP_SLACK && growth.rssSecondHalf <= RSS_SLACK;
