@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The size/speed trade-off of the build, measured rather than argued: builds the wasm at
+// each Rust opt-level (`z`, the shipped one, then `s`, `2`, `3`; LTO, one codegen unit,
+// panic=abort and `wasm-opt -Oz` as the release build; `sha1` stays at 3 as Cargo.toml
+// says; the last level also with `wasm-opt -O3`, the fastest build on offer), then times `signRequest`'s path (js/packed.mjs, then each build's
+// signRequestPacked, then the unpacking) against the plain node:crypto signer, interleaved
+// in one process. Not part of `npm run bench`: four cargo builds take minutes.
+//
+//   node bench/opt-levels.mjs [--levels z,s,2,3] [--rounds 9]
+//
+// Prints a Markdown table: wasm bytes raw and gzip, µs per signed request, × the plain
+// signer (median of the rounds, min–max). Build output goes to target/opt-levels/ and a
+// temporary directory.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
+import { pack, unpackRequest } from '../js/packed.mjs';
+import { ACTION, CREDENTIALS, EXPECTED_BODY, PARAMS, SIGNING } from './lib/fixture.mjs';
+import { signRequestPlain } from './lib/plain-signer.mjs';
+import { rotate, summarize } from './lib/stats.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const argv = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const at = argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : argv[at + 1];
+};
+const LEVELS = flag('levels', 'z,s,2,3').split(',');
+const ROUNDS = Number(flag('rounds', '9'));
+const ROUND_MS = 250;
+for (const level of LEVELS) {
+  if (!['0', '1', '2', '3', 's', 'z'].includes(level)) throw new Error(`--levels: ${level} is not a Rust opt-level`);
+}
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
+
+const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+const out = mkdtempSync(join(tmpdir(), 'dms-opt-levels-'));
+const require = createRequire(import.meta.url);
+const options = { ...CREDENTIALS };
+const contenders = [{ id: 'plain', label: 'plain JS, node:crypto', run: () => signRequestPlain(options, ACTION, PARAMS, SIGNING).body }];
+try {
+  for (const level of LEVELS) {
+    console.error(`opt-levels: building at opt-level ${level}`);
+    const targetDir = join(root, 'target/opt-levels', level);
+    run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime'], {
+      CARGO_PROFILE_RELEASE_OPT_LEVEL: level,
+      CARGO_TARGET_DIR: targetDir,
+    });
+    for (const wasmOpt of level === LEVELS.at(-1) ? ['-Oz', '-O3'] : ['-Oz']) {
+      const id = `${level}${wasmOpt}`;
+      const dir = join(out, id);
+      run('wasm-bindgen', [join(targetDir, 'wasm32-unknown-unknown/release/dms_taskflow.wasm'), '--target', 'nodejs', '--out-dir', dir, '--no-typescript']);
+      const wasmFile = join(dir, 'dms_taskflow_bg.wasm');
+      run(join(root, 'node_modules/.bin/wasm-opt'), [wasmOpt, '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
+      const wasm = require(join(dir, 'dms_taskflow.js'));
+      const signRequest = (signing) => unpackRequest(wasm.signRequestPacked(pack(options, ACTION, PARAMS, signing)));
+      // Every build must sign the published vector byte for byte before it is timed.
+      const body = signRequest(SIGNING).body;
+      if (body !== EXPECTED_BODY) throw new Error(`opt-level ${level}, wasm-opt ${wasmOpt}: wrong body ${body}`);
+      const bytes = readFileSync(wasmFile);
+      contenders.push({
+        id,
+        label: `opt-level ${level}, wasm-opt ${wasmOpt}${id === 'z-Oz' ? ' (shipped)' : ''}`,
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length,
+        run: () => signRequest(SIGNING).body,
+      });
+    }
+  }
+  if (signRequestPlain(options, ACTION, PARAMS, SIGNING).body !== EXPECTED_BODY) throw new Error('plain signer: wrong body');
+
+  let sink = 0;
+  const batch = (contender, iterations) => {
+    const started = performance.now();
+    for (let i = 0; i < iterations; i++) sink += contender.run().length;
+    return performance.now() - started;
+  };
+  for (const contender of contenders) {
+    let iterations = 256;
+    while (batch(contender, iterations) < ROUND_MS / 10) iterations *= 2;
+    contender.iterations = Math.ceil((iterations * ROUND_MS) / batch(contender, iterations));
+  }
+  const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const contender of rotate(contenders, round)) samples[contender.id].push((contender.iterations * 1000) / batch(contender, contender.iterations));
+  }
+
+  const plain = summarize(samples.plain);
+  console.log(`Signing one StopTaskFlowInstance request through signRequest's path, ${ROUNDS} interleaved rounds of about ${ROUND_MS} ms.\n`);
+  console.log('| build | wasm raw | wasm gzip | µs per request | × plain node:crypto signer [min–max] |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const contender of contenders) {
+    const ops = summarize(samples[contender.id]);
+    const paired = samples[contender.id].map((value, i) => value / samples.plain[i]);
+    const size = contender.raw ? `${contender.raw.toLocaleString('en-US')} | ${contender.gzip.toLocaleString('en-US')}` : '— | —';
+    console.log(
+      `| ${contender.label} | ${size} | ${(1e6 / ops.median).toFixed(2)} | ${(ops.median / plain.median).toFixed(2)}× [${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}] |`,
+    );
+  }
+  console.error(`(sink ${sink % 7})`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
