@@ -71,7 +71,7 @@ describe('the tarball and its exports map', () => {
   });
 
   test('the wasm imports functions of at most 15 distinct signatures (V8 compiles a wrapper per signature at load)', () => {
-    // About 0.08 ms of every cold start per signature (src/wasm/convert.rs says why); the
+    // About 0.07 ms of every cold start per signature (src/wasm/convert.rs says why); the
     // module had 23 before its imports were made to share them. A new import with a fresh
     // signature fails this: give it the signature of one the module has, or raise the bound
     // knowingly.

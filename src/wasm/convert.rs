@@ -24,9 +24,9 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 
     // One wrapper per import signature. When V8 compiles the module it compiles a wasm-to-JS
-    // wrapper for every distinct import signature: about 0.08 ms each in a fresh Node
-    // process, so the 23 the module had were about 2 ms of its 4 ms compile, a tenth of a
-    // cold start. The imports below return a JS value where js-sys's return a bool or a
+    // wrapper for every distinct import signature: about 0.07 ms each in a fresh Node
+    // process, so the 23 the module had were about 1.6 ms of its 4 ms compile (8 fewer took
+    // the median compile from 4.14 to 3.60 ms). The imports below return a JS value where js-sys's return a bool or a
     // number, so they share the signature of imports the module needs anyway (host.rs
     // passes a timer's delay and an event name as JS values for the same reason).
     // js-tests/package/module.test.mjs holds the count of distinct signatures.
