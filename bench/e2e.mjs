@@ -8,8 +8,8 @@
 //   popCore  @alicloud/pop-core RPCClient#request (POST) to the emulator (its endpoint option)
 //   rawEquivalent  what a user would write by hand with the package's duties: the plain
 //            node:crypto signer per call (fresh nonce and timestamp), a timeout that aborts
-//            the fetch, no redirect following, the body read as text and parsed; where the
-//            ceiling for any client that signs per call and times out lies
+//            the fetch, no redirect following, the body read as text and parsed; a
+//            comparison, not a bound (its signer costs more per call under load)
 // Calls alternate Stop (a running instance) and Resume (a suspended one); every call gets an
 // instance of its own. Each batch starts on a freshly restarted emulator (same port), gets
 // a warm-up that opens the connections, then is timed; the emulator then reports how many

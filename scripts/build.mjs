@@ -43,8 +43,8 @@ if (process.argv.includes('--if-needed') && outputs.every((p) => existsSync(at(p
 //   function(arg0, arg1) { try { BODY } catch (e) { storeException(e); } }
 // which does the same as long as BODY does not use `this` (checked), and its `return` now
 // returns from the import.
-// The rewrite checks that it matched every import and the definition, so a wasm-bindgen upgrade that
-// changes the shape fails the build rather than shipping half-rewritten glue.
+// The rewrite checks that it matched every import and the definition, so a wasm-bindgen
+// upgrade that changes the shape fails the build rather than shipping half-rewritten glue.
 const HANDLE_ERROR = `function handleError(f, args) {
     try {
         return f.apply(this, args);

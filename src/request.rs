@@ -354,10 +354,8 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
     Ok(url)
 }
 
-/// `(name, value)` pairs borrowed from `params`, with room for the common parameters. The
-/// signers below work on these, so they exist once in the wasm whatever `P` callers use.
-/// Borrowed `(name, value)` pairs for the signers, with room for the common parameters
-/// they add.
+/// `(name, value)` pairs borrowed from `params`, with room for the common parameters the
+/// signers add. The signers take these, so they exist once in the wasm whatever `P` callers use.
 pub fn param_pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
     let mut out = Vec::with_capacity(params.len() + 9);
     out.extend(params.iter().map(|(name, value)| (name.as_ref(), value.as_str())));

@@ -141,11 +141,10 @@ pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
 }
 
-/// `[method, action]` for every operation of the table: the JS `DmsClient` defines one
-/// method per row from this, so the table stays the only list.
-/// Every operation as `method \0 action`, pairs joined by NUL (js/client.mjs splits it):
-/// one string, since DmsClient's class definition calls this at import, where 104 strings
-/// and 52 arrays crossing one by one showed in the cold start.
+/// Every operation of the table as `method \0 action`, pairs joined by NUL: the JS
+/// `DmsClient` defines one method per pair (js/client.mjs), so the table stays the only list.
+/// One string, since the class definition calls this at import, where 104 strings and 52
+/// arrays crossing one by one showed in the cold start.
 #[wasm_bindgen(js_name = operationMethods)]
 pub fn operation_methods() -> String {
     let mut out = String::with_capacity(OPERATIONS.len() * 48);

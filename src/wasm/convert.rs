@@ -26,10 +26,10 @@ extern "C" {
     // One wrapper per import signature. When V8 compiles the module it compiles a wasm-to-JS
     // wrapper for every distinct import signature: about 0.07 ms each in a fresh Node
     // process, so the 23 the module had were about 1.6 ms of its 4 ms compile (8 fewer took
-    // the median compile from 4.14 to 3.60 ms). The imports below return a JS value where js-sys's return a bool or a
-    // number, so they share the signature of imports the module needs anyway (host.rs
-    // passes a timer's delay and an event name as JS values for the same reason).
-    // js-tests/package/module.test.mjs holds the count of distinct signatures.
+    // the median compile from 4.14 to 3.60 ms). The imports below return a JS value where
+    // js-sys's return a bool or a number, so they share the signature of imports the module
+    // needs anyway (host.rs passes a timer's delay and an event name as JS values for the
+    // same reason). js-tests/package/module.test.mjs holds the count of distinct signatures.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = parseFloat)]

@@ -21,7 +21,6 @@ impl<T> Global<T> {
 }
 
 impl<T: Clone> Global<T> {
-
     pub fn set(&self, value: T) {
         if let Ok(mut slot) = self.0.try_borrow_mut() {
             *slot = value;
