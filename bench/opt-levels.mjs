@@ -20,7 +20,8 @@ import { gzipSync, constants } from 'node:zlib';
 import { pack, unpackRequest } from '../js/packed.mjs';
 import { ACTION, CREDENTIALS, EXPECTED_BODY, PARAMS, SIGNING } from './lib/fixture.mjs';
 import { signRequestPlain } from './lib/plain-signer.mjs';
-import { rotate, summarize } from './lib/stats.mjs';
+import { timeInterleaved } from './lib/interleave.mjs';
+import { summarize } from './lib/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -72,21 +73,7 @@ try {
   }
   if (signRequestPlain(options, ACTION, PARAMS, SIGNING).body !== EXPECTED_BODY) throw new Error('plain signer: wrong body');
 
-  let sink = 0;
-  const batch = (contender, iterations) => {
-    const started = performance.now();
-    for (let i = 0; i < iterations; i++) sink += contender.run().length;
-    return performance.now() - started;
-  };
-  for (const contender of contenders) {
-    let iterations = 256;
-    while (batch(contender, iterations) < ROUND_MS / 10) iterations *= 2;
-    contender.iterations = Math.ceil((iterations * ROUND_MS) / batch(contender, iterations));
-  }
-  const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const contender of rotate(contenders, round)) samples[contender.id].push((contender.iterations * 1000) / batch(contender, contender.iterations));
-  }
+  const { samples, sink } = await timeInterleaved(contenders, { rounds: ROUNDS, roundMs: ROUND_MS });
 
   const plain = summarize(samples.plain);
   console.log(`Signing one StopTaskFlowInstance request through signRequest's path, ${ROUNDS} interleaved rounds of about ${ROUND_MS} ms.\n`);

@@ -7,7 +7,8 @@
 // Before timing, every signer's output is checked against signRequest's (and the published
 // signature): byte-identical body, or identical signature where the signer returns only that.
 import { createRequire } from 'node:module';
-import { summarize, rotate } from './lib/stats.mjs';
+import { summarize } from './lib/stats.mjs';
+import { timeInterleaved } from './lib/interleave.mjs';
 import { signRequestPlain } from './lib/plain-signer.mjs';
 import { ACTION, API_VERSION, CREDENTIALS, ENDPOINT, EXPECTED_BODY, EXPECTED_SIGNATURE, PARAMS, SIGNED_PARAMS, SIGNING } from './lib/fixture.mjs';
 
@@ -68,36 +69,7 @@ if (process.exitCode) {
   process.exit();
 }
 
-let sink = 0; // keeps every result alive
-async function batch(contender, iterations) {
-  const started = performance.now();
-  if (contender.async) for (let i = 0; i < iterations; i++) sink += (await contender.run()).length;
-  else for (let i = 0; i < iterations; i++) sink += contender.run().length;
-  return performance.now() - started;
-}
-
-// Calibrate each contender to about ROUND_MS per batch (this also warms the JIT), then one
-// unrecorded warm-up batch each.
-for (const contender of contenders) {
-  let iterations = 256;
-  for (;;) {
-    const elapsed = await batch(contender, iterations);
-    if (elapsed >= ROUND_MS / 10) {
-      contender.iterations = Math.ceil((iterations * ROUND_MS) / elapsed);
-      break;
-    }
-    iterations *= 2;
-  }
-}
-for (const contender of contenders) await batch(contender, contender.iterations);
-
-const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const contender of rotate(contenders, round)) {
-    const elapsed = await batch(contender, contender.iterations);
-    samples[contender.id].push((contender.iterations * 1000) / elapsed);
-  }
-}
+const { samples, sink } = await timeInterleaved(contenders, { rounds: ROUNDS, roundMs: ROUND_MS });
 
 console.log(
   JSON.stringify({
