@@ -8,7 +8,7 @@ use crate::params::{excerpt, Value};
 use alloc::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
-use crate::sign::{canonical_query, rpc_signature, rpc_string_to_sign};
+use crate::sign::{canonical_and_string_to_sign, rpc_signature};
 
 pub const API_VERSION: &str = "2018-11-01";
 pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
@@ -362,8 +362,16 @@ pub fn param_pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
     out
 }
 
-/// Every parameter of a V1 request, common ones included, in canonical order.
-fn v1_canonical<'a>(credentials: &'a Credentials, action: &'a str, mut all: Vec<(&'a str, &'a str)>, timestamp: &'a str, nonce: &'a str) -> String {
+/// Every parameter of a V1 request, common ones included, in canonical order, and the
+/// string to sign for `method`.
+fn v1_canonical<'a>(
+    method: &str,
+    credentials: &'a Credentials,
+    action: &'a str,
+    mut all: Vec<(&'a str, &'a str)>,
+    timestamp: &'a str,
+    nonce: &'a str,
+) -> (String, String) {
     all.extend([
         ("AccessKeyId", credentials.access_key_id.as_str()),
         ("Action", action),
@@ -377,14 +385,14 @@ fn v1_canonical<'a>(credentials: &'a Credentials, action: &'a str, mut all: Vec<
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token));
     }
-    canonical_query(&mut all)
+    canonical_and_string_to_sign(method, &mut all)
 }
 
 /// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
 /// the body in canonical order, followed by `Signature`.
 pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
-    let mut body = v1_canonical(credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("POST", &body));
+    let (mut body, string_to_sign) = v1_canonical("POST", credentials, action, params, timestamp, nonce);
+    let signature = rpc_signature(&credentials.access_key_secret, &string_to_sign);
     body.push_str("&Signature=");
     percent_encode_into(&mut body, &signature);
     SignedRequest { method: "POST", url: endpoint.into(), headers: vec![("content-type", FORM_CONTENT_TYPE.into())], body }
@@ -392,8 +400,8 @@ pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, pa
 
 /// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
 pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
-    let canonical = v1_canonical(credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature(&credentials.access_key_secret, &rpc_string_to_sign("GET", &canonical));
+    let (canonical, string_to_sign) = v1_canonical("GET", credentials, action, params, timestamp, nonce);
+    let signature = rpc_signature(&credentials.access_key_secret, &string_to_sign);
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
     url.push_str(endpoint);
     url.push('?');
@@ -573,7 +581,7 @@ mod tests {
         assert_eq!(base, "https://dms-enterprise.aliyuncs.com/");
         let (canonical, signature) = query.rsplit_once("&Signature=").unwrap();
         assert!(canonical.contains("&SecurityToken=tok&"));
-        let expected = rpc_signature("testsecret", &rpc_string_to_sign("GET", canonical));
+        let expected = rpc_signature("testsecret", &format!("GET&%2F&{}", crate::encode::percent_encode(canonical)));
         assert_eq!(signature, crate::encode::percent_encode(&expected));
 
         let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");

@@ -1,24 +1,108 @@
 //! The RPC signature (SignatureVersion 1.0, HMAC-SHA1), as pure functions of their inputs.
 
 use crate::prelude::*;
-use crate::encode::percent_encode_into;
+use crate::encode::{hex_digits, is_unreserved};
 
-/// `enc(name)=enc(value)` pairs sorted by name (byte-wise) and joined by `&`.
+/// A V1 request's canonical query, `enc(name)=enc(value)` pairs sorted by name (byte-wise)
+/// and joined by `&`, and its string to sign, `METHOD&%2F&enc(canonical query)`.
 ///
 /// `params` must not contain `Signature`. Names are unique in every caller (the validator
-/// refuses duplicates), so the order is fully determined.
-pub fn canonical_query(params: &mut [(&str, &str)]) -> String {
+/// refuses duplicates), so the order is fully determined. The path in the string to sign is
+/// always `/` for RPC, whatever proxy prefix the request travels through, because the
+/// gateway signs the path it serves.
+///
+/// Both are written in one pass over the parameters: encoding the query again byte by byte
+/// was a third of the signer's time, and it only turns each `%` of an escape into `%25`,
+/// `=` into `%3D` and `&` into `%26`.
+pub fn canonical_and_string_to_sign(method: &str, params: &mut [(&str, &str)]) -> (String, String) {
     sort_by_name(params);
-    let mut out = String::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() * 3 + 2).sum());
-    for (index, (name, value)) in params.iter().enumerate() {
-        if index > 0 {
-            out.push('&');
+    let (mut bytes, mut escapes) = (0usize, 0usize);
+    for (name, value) in params.iter() {
+        for part in [name, value] {
+            bytes = bytes.saturating_add(part.len());
+            escapes = escapes.saturating_add(count_escapes(part.as_bytes()));
         }
-        percent_encode_into(&mut out, name);
-        out.push('=');
-        percent_encode_into(&mut out, value);
     }
-    out
+    let separators = (params.len() * 2).saturating_sub(1);
+    // Saturating: an overflow would reserve too little; saturated, reserving fails instead.
+    let query_len = bytes.saturating_add(escapes.saturating_mul(2)).saturating_add(separators);
+    let prefix = [method.as_bytes(), b"&%2F&"];
+    let sts_len = (method.len() + 5).saturating_add(bytes).saturating_add(escapes.saturating_mul(4)).saturating_add(separators.saturating_mul(3));
+    let mut query: Vec<u8> = Vec::with_capacity(query_len);
+    let mut sts: Vec<u8> = Vec::with_capacity(sts_len);
+    for part in prefix {
+        sts.extend_from_slice(part);
+    }
+    // SAFETY: (bounds) exactly `query_len` bytes are written to `query`, and `sts_len` minus
+    // the prefix to `sts`, into capacity reserved for them, counted above the same way they
+    // are written below; only then are the lengths set. (UTF-8) only ASCII is written.
+    unsafe {
+        let mut out = Writers { query: query.as_mut_ptr(), sts: sts.as_mut_ptr().add(sts.len()) };
+        for (index, (name, value)) in params.iter().enumerate() {
+            if index > 0 {
+                out.separator(b'&', b"%26");
+            }
+            out.encode(name.as_bytes());
+            out.separator(b'=', b"%3D");
+            out.encode(value.as_bytes());
+        }
+        query.set_len(query_len);
+        sts.set_len(sts_len);
+        (String::from_utf8_unchecked(query), String::from_utf8_unchecked(sts))
+    }
+}
+
+/// How many bytes of `input` are escaped.
+fn count_escapes(input: &[u8]) -> usize {
+    let mut escaped = 0;
+    for &byte in input {
+        if !is_unreserved(byte) {
+            escaped += 1;
+        }
+    }
+    escaped
+}
+
+/// Where the next bytes of the query and of the string to sign go.
+struct Writers {
+    query: *mut u8,
+    sts: *mut u8,
+}
+
+impl Writers {
+    /// Writes `byte` to the query and `escaped` (its encoding) to the string to sign.
+    ///
+    /// # Safety
+    /// Room for 1 and 3 more bytes.
+    #[inline(always)]
+    unsafe fn separator(&mut self, byte: u8, escaped: &[u8; 3]) {
+        self.query.write(byte);
+        self.query = self.query.add(1);
+        self.sts.copy_from_nonoverlapping(escaped.as_ptr(), 3);
+        self.sts = self.sts.add(3);
+    }
+
+    /// Writes `input` percent-encoded to the query, and encoded twice to the string to sign.
+    ///
+    /// # Safety
+    /// Room for `input.len() + 2 * escapes` and `input.len() + 4 * escapes` more bytes.
+    #[inline(always)]
+    unsafe fn encode(&mut self, input: &[u8]) {
+        for &byte in input {
+            if is_unreserved(byte) {
+                self.query.write(byte);
+                self.sts.write(byte);
+                self.query = self.query.add(1);
+                self.sts = self.sts.add(1);
+            } else {
+                let (high, low) = hex_digits(byte);
+                self.query.copy_from_nonoverlapping([b'%', high, low].as_ptr(), 3);
+                self.sts.copy_from_nonoverlapping([b'%', b'2', b'5', high, low].as_ptr(), 5);
+                self.query = self.query.add(3);
+                self.sts = self.sts.add(5);
+            }
+        }
+    }
 }
 
 /// Sorts `(name, value)` pairs by name, byte-wise (stable). An insertion sort: a request has
@@ -34,16 +118,6 @@ pub fn sort_by_name(pairs: &mut [(&str, &str)]) {
             at = before;
         }
     }
-}
-
-/// `METHOD&%2F&enc(canonical)`: the path is always `/` for RPC, whatever proxy prefix the
-/// request travels through, because the gateway signs the path it serves.
-pub fn rpc_string_to_sign(method: &str, canonical: &str) -> String {
-    let mut out = String::with_capacity(method.len() + 4 + canonical.len() * 3 / 2);
-    out.push_str(method);
-    out.push_str("&%2F&");
-    percent_encode_into(&mut out, canonical);
-    out
 }
 
 /// Base64(HMAC-SHA1(key, data)).

@@ -11,6 +11,7 @@
 use dms_taskflow::encode::percent_encode;
 use dms_taskflow::json;
 use dms_taskflow::response;
+use dms_taskflow::sign::canonical_and_string_to_sign;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -52,6 +53,22 @@ proptest! {
         let encoded = percent_encode(&input);
         prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%0123456789ABCDEF".contains(&b)));
         prop_assert_eq!(percent_decode(&encoded), input.as_bytes());
+    }
+
+    /// The one-pass canonical query and string to sign are what encoding each part, joining,
+    /// then encoding the whole query again (the definition) gives.
+    #[test]
+    fn canonical_and_string_to_sign_follow_the_definition(
+        pairs in proptest::collection::btree_map("[A-Za-z][A-Za-z0-9._]{0,12}", any::<String>(), 0..12),
+        get in any::<bool>(),
+    ) {
+        let method = if get { "GET" } else { "POST" };
+        let mut params: Vec<(&str, &str)> = pairs.iter().rev().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (query, string_to_sign) = canonical_and_string_to_sign(method, &mut params);
+        let expected: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v))).collect();
+        let expected = expected.join("&");
+        prop_assert_eq!(&query, &expected);
+        prop_assert_eq!(string_to_sign, format!("{method}&%2F&{}", percent_encode(&expected)));
     }
 
     #[test]
