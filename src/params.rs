@@ -56,9 +56,35 @@ impl Param {
 pub const MAX_VALUE_BYTES: usize = 1 << 20;
 
 /// Checks `input` against `op` and returns `(wire name, wire value)` pairs in table order.
+///
+/// An unknown key is reported first, then the first parameter (in table order) that is
+/// missing or wrong. The operation's row is read once: the unknown keys are looked for only
+/// when fewer keys matched a parameter than were given.
 pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Result<Vec<(&'static str, String)>, DmsError> {
-    for (key, _) in input {
-        if !op.params().any(|p| p.is_named(key, naming)) {
+    let mut out = Vec::with_capacity(input.len());
+    let mut known = 0;
+    let mut first_error = None;
+    for param in op.params() {
+        let given = input.iter().find(|(key, _)| param.is_named(key, naming));
+        known += usize::from(given.is_some());
+        if first_error.is_some() {
+            continue;
+        }
+        match given {
+            None | Some((_, Value::Undefined)) => {
+                if param.required {
+                    first_error = Some(DmsError::missing(concat(&[&param.name(naming), " is required for ", op.action()])));
+                }
+            }
+            // The key is the parameter's name as the caller wrote it, which messages use.
+            Some((key, value)) => match wire_value(&param, key, value) {
+                Ok(text) => out.push((param.wire, text)),
+                Err(error) => first_error = Some(error),
+            },
+        }
+    }
+    if known < input.len() {
+        if let Some((key, _)) = input.iter().find(|(key, _)| !op.params().any(|p| p.is_named(key, naming))) {
             return Err(DmsError::invalid(concat(&[
                 "unknown parameter '",
                 &excerpt(key),
@@ -69,19 +95,10 @@ pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Re
             ])));
         }
     }
-    let mut out = Vec::new();
-    for param in op.params() {
-        match input.iter().find(|(key, _)| param.is_named(key, naming)) {
-            None | Some((_, Value::Undefined)) => {
-                if param.required {
-                    return Err(DmsError::missing(concat(&[&param.name(naming), " is required for ", op.action()])));
-                }
-            }
-            // The key is the parameter's name as the caller wrote it, which messages use.
-            Some((key, value)) => out.push((param.wire, wire_value(&param, key, value)?)),
-        }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
 /// Parameters set by the client itself, which `call` refuses from the caller.
