@@ -7,27 +7,23 @@
 use crate::prelude::*;
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Bit `b` (for bytes below 64) or `b - 64` (below 128) is set for the ASCII bytes that stay
-/// as they are: `A-Z a-z 0-9 - _ . ~`. Two words, not one `u128`: a 128-bit shift is a
-/// libcall in wasm32.
-const UNRESERVED: [u64; 2] = {
-    let mut mask = [0u64; 2];
+/// `true` for the bytes that stay as they are: `A-Z a-z 0-9 - _ . ~`. A table of 256 bytes
+/// (a few dozen in the gzipped wasm): one load per byte, where a bit mask took a compare,
+/// a select and a 64-bit shift; every byte signed goes through it.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
     let mut byte = 0u8;
     while byte < 128 {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            mask[(byte / 64) as usize] |= 1 << (byte % 64);
-        }
+        table[byte as usize] = byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~');
         byte += 1;
     }
-    mask
+    table
 };
 
-/// True for the bytes that stay as they are: a shift and a mask, as this runs for every byte
-/// signed (`sign::canonical_and_string_to_sign` encodes with it too).
+/// True for the bytes that stay as they are.
 #[inline(always)]
 pub(crate) fn is_unreserved(byte: u8) -> bool {
-    let word = if byte < 64 { UNRESERVED[0] } else { UNRESERVED[1] };
-    byte < 128 && (word >> (byte & 63)) & 1 == 1
+    UNRESERVED[usize::from(byte)]
 }
 
 /// The two upper-case hex digits of an escaped byte.
