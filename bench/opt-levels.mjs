@@ -3,7 +3,7 @@
 // each Rust opt-level (`z`, the shipped one, then `s`, `2`, `3`; LTO, one codegen unit,
 // panic=abort and `wasm-opt -Oz` as the release build; `sha1` stays at 3 as Cargo.toml
 // says; the last level also with `wasm-opt -O3`, the fastest build on offer), then times `signRequest`'s path (js/packed.mjs, then each build's
-// signRequestPacked, then the unpacking) against the plain node:crypto signer, interleaved
+// packed-call buffer, then the unpacking) against the plain node:crypto signer, interleaved
 // in one process. Not part of `npm run bench`: four cargo builds take minutes.
 //
 //   node bench/opt-levels.mjs [--levels z,s,2,3] [--rounds 9]
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
-import { pack, unpackRequest } from '../js/packed.mjs';
+import { pack, packedIoSigner, unpackRequest } from '../js/packed.mjs';
 import { ACTION, CREDENTIALS, EXPECTED_BODY, PARAMS, SIGNING } from './lib/fixture.mjs';
 import { signRequestPlain } from './lib/plain-signer.mjs';
 import { timeInterleaved } from './lib/interleave.mjs';
@@ -57,7 +57,8 @@ try {
       const wasmFile = join(dir, 'dms_taskflow_bg.wasm');
       run(join(root, 'node_modules/.bin/wasm-opt'), [wasmOpt, '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
       const wasm = require(join(dir, 'dms_taskflow.js'));
-      const signRequest = (signing) => unpackRequest(wasm.signRequestPacked(pack(options, ACTION, PARAMS, signing)));
+      const signPacked = packedIoSigner(wasm);
+      const signRequest = (signing) => unpackRequest(signPacked(pack(options, ACTION, PARAMS, signing)));
       // Every build must sign the published vector byte for byte before it is timed.
       const body = signRequest(SIGNING).body;
       if (body !== EXPECTED_BODY) throw new Error(`opt-level ${level}, wasm-opt ${wasmOpt}: wrong body ${body}`);

@@ -2,7 +2,7 @@
 // differ only in how they load the wasm (see HACKING.md).
 import { DmsError } from './dms-error.mjs';
 import { defineDmsClient } from './client.mjs';
-import { pack, unpackRequest } from './packed.mjs';
+import { pack, packedIoSigner, unpackRequest } from './packed.mjs';
 
 /**
  * `defaultCredentials()` (Node only) returns credentials from the environment, which the
@@ -10,6 +10,7 @@ import { pack, unpackRequest } from './packed.mjs';
  */
 export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
+  const signPacked = packedIoSigner(wasm);
   return {
     DmsClient: defineDmsClient(wasm, DmsError),
     DmsError,
@@ -17,7 +18,7 @@ export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
     resumeTaskFlowInstance: (input, options) => wasm.resumeTaskFlowInstance(input, options, defaultCredentials()),
     signRequest(options, action, params, signing) {
       const packed = pack(options, action, params, signing);
-      return packed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(wasm.signRequestPacked(packed));
+      return packed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(signPacked(packed));
     },
     wasmMemoryBytes: () => wasm.wasmMemoryBytes(),
   };

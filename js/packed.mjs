@@ -56,6 +56,26 @@ export function pack(options, action, params, signing) {
   }
 }
 
+/**
+ * A signer over the module's packed-call buffer (`signPackedIo` in src/wasm/api.rs): the
+ * packed text is encoded straight into wasm memory and the request decoded from it, one
+ * call that returns a number. Text that may not fit goes through `signRequestPacked`.
+ */
+export function packedIoSigner(wasm) {
+  const [memory, address, size] = [wasm.packedIoMemory(), wasm.packedIoAddress(), wasm.packedIoBytes()];
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let bytes = new Uint8Array(memory.buffer, address, size);
+  // Growing the memory detaches the old buffer, and views on it become empty.
+  const buffer = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(memory.buffer, address, size)) : bytes);
+  return (packed) => {
+    // Up to 3 bytes per UTF-16 unit: what passes this check is encoded whole.
+    if (packed.length * 3 > size) return wasm.signRequestPacked(packed);
+    const length = wasm.signPackedIo(encoder.encodeInto(packed, buffer()).written);
+    return length >= 0 ? decoder.decode(buffer().subarray(0, length)) : wasm.takePackedIoAside();
+  };
+}
+
 /** The request from `method \0 url \0 body \0 (name \0 value)*`, keys in signRequest's order. */
 export function unpackRequest(text) {
   const parts = text.split('\0');

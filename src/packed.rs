@@ -2,8 +2,9 @@
 //!
 //! Reading a JS object from wasm costs a boundary crossing per key and per value (and per
 //! character, to check strings for lone surrogates). So the JS side (`js/packed.mjs`) packs
-//! the arguments into one JSON text, when it can do so exactly, and the signed request
-//! comes back as one string. Arguments it cannot carry exactly (functions, objects,
+//! the arguments into one text, when it can do so exactly, and the signed request comes
+//! back as one text (both through a buffer in wasm memory: `signPackedIo` in
+//! `src/wasm/api.rs`). Arguments it cannot carry exactly (functions, objects,
 //! fractional numbers, odd strings) take the general path, which reads values one by one;
 //! both paths end in the same validation, so their answers are the same.
 //!

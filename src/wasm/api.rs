@@ -161,8 +161,13 @@ pub fn operation_methods() -> String {
 
 /// `signRequest` with its arguments packed into one string by js/packed.mjs, the request
 /// returned as one string (`src/packed.rs`): one boundary crossing instead of one per key.
+/// The usual way in is `signPackedIo`, through a buffer; this takes what does not fit it.
 #[wasm_bindgen(js_name = signRequestPacked)]
 pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
+    sign_packed(packed).map_err(|e| to_js_error(e, None))
+}
+
+fn sign_packed(packed: &str) -> Result<String, DmsError> {
     let signed = (|| {
         let call = crate::packed::unpack(packed).ok_or_else(|| DmsError::invalid("signRequest: unreadable packed arguments".into()))?;
         // Packed values are never functions: a function option given is a wrong type, worded
@@ -174,10 +179,80 @@ pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
         let op = table_action(Some(&call.action), || describe_action_name(&call.action))?;
         sign_with(&config, op, &call.params, call.signing)
     })();
-    signed.map(|request| crate::packed::pack_request(&request)).map_err(|e| to_js_error(e, None))
+    signed.map(|request| crate::packed::pack_request(&request))
 }
 
-/// The last configuration `signRequestPacked` made, with the packed options it came from.
+/// Bytes of the buffer `signPackedIo` reads its packed arguments from and writes the request to.
+const PACKED_IO_BYTES: usize = 1 << 16;
+
+/// The packed-call buffer: JS writes the packed arguments at its start (TextEncoder's
+/// `encodeInto`, straight into wasm memory) and reads the request back from the same place.
+/// A string argument and a string result cost wasm-bindgen two more calls into wasm (malloc
+/// for the argument, free for the result), a copy loop in JS, an allocation each side, and
+/// an array for the multi-value return; this is one call that returns a number. It is a
+/// static, so its address never changes, whatever the heap does.
+static PACKED_IO: Global<[u8; PACKED_IO_BYTES]> = Global::new([0; PACKED_IO_BYTES]);
+
+/// What `signPackedIo` could not put in the buffer: the error it threw, or a request too long.
+static PACKED_IO_ASIDE: Global<Option<Result<String, JsValue>>> = Global::new(None);
+
+/// The wasm memory, which holds the packed-call buffer, for js/packed.mjs.
+#[wasm_bindgen(js_name = packedIoMemory)]
+pub fn packed_io_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Where the packed-call buffer starts in the wasm memory.
+#[wasm_bindgen(js_name = packedIoAddress)]
+pub fn packed_io_address() -> usize {
+    PACKED_IO.as_ptr() as usize
+}
+
+/// The packed-call buffer's length in bytes.
+#[wasm_bindgen(js_name = packedIoBytes)]
+pub fn packed_io_bytes() -> usize {
+    PACKED_IO_BYTES
+}
+
+/// Signs the packed arguments in the first `len` bytes of the buffer. Returns the request's
+/// length in bytes, written at the buffer's start; -1 when it failed and -2 when the
+/// request is longer than the buffer: `takePackedIoAside` then throws the error or returns
+/// the request.
+#[wasm_bindgen(js_name = signPackedIo)]
+pub fn sign_packed_io(len: usize) -> i32 {
+    let outcome = PACKED_IO.try_with(|io| {
+        let signed = match io.get(..len).map(core::str::from_utf8) {
+            Some(Ok(packed)) => sign_packed(packed),
+            _ => Err(DmsError::invalid("signRequest: unreadable packed arguments".into())),
+        };
+        match signed {
+            Ok(request) => match io.get_mut(..request.len()) {
+                Some(slot) => {
+                    // SAFETY: `slot` is `request.len()` bytes long, and the two do not overlap.
+                    unsafe { core::ptr::copy_nonoverlapping(request.as_ptr(), slot.as_mut_ptr(), slot.len()) };
+                    i32::try_from(request.len()).ok()
+                }
+                None => {
+                    PACKED_IO_ASIDE.set(Some(Ok(request)));
+                    Some(-2)
+                }
+            },
+            Err(error) => {
+                PACKED_IO_ASIDE.set(Some(Err(to_js_error(error, None))));
+                Some(-1)
+            }
+        }
+    });
+    outcome.flatten().unwrap_or(-1)
+}
+
+/// The request or the error the last `signPackedIo` set aside.
+#[wasm_bindgen(js_name = takePackedIoAside)]
+pub fn take_packed_io_aside() -> Result<String, JsValue> {
+    PACKED_IO_ASIDE.try_with(Option::take).flatten().unwrap_or_else(|| Err(JsValue::UNDEFINED))
+}
+
+/// The last configuration the packed path made, with the packed options it came from.
 /// Callers sign many requests with the same options; checking them again (endpoint, region,
 /// credentials) was a tenth of the call. Only configurations that passed are kept.
 static LAST_SIGNING_CONFIG: Global<Option<(String, Rc<ClientConfig>)>> = Global::new(None);

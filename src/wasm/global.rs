@@ -14,6 +14,11 @@ impl<T> Global<T> {
         Global(RefCell::new(value))
     }
 
+    /// Where the value lives: a static's value never moves.
+    pub fn as_ptr(&self) -> *mut T {
+        self.0.as_ptr()
+    }
+
     /// Runs `f` on the value, unless it is already borrowed (a re-entrant call): `None`.
     pub fn try_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         self.0.try_borrow_mut().ok().map(|mut slot| f(&mut slot))

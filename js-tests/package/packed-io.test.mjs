@@ -1,0 +1,84 @@
+// js/packed.mjs's packedIoSigner, from the sources, over a stand-in module whose memory is
+// a real WebAssembly.Memory: the signer must encode into the buffer, decode what the module
+// wrote, take the string ways when the text may not fit, and keep working after the memory
+// grows (which detaches every view of the old buffer). The real module's side is covered by
+// sign-request-paths.test.mjs, which checks both ways agree.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { packedIoSigner } from '../../js/packed.mjs';
+
+const ADDRESS = 1024;
+const BYTES = 4096;
+
+/** A module that answers `<input>!` through the buffer, growing the memory first when asked. */
+function standIn() {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 });
+  const calls = [];
+  let aside;
+  return {
+    calls,
+    memory,
+    packedIoMemory: () => memory,
+    packedIoAddress: () => ADDRESS,
+    packedIoBytes: () => BYTES,
+    signPackedIo(length) {
+      const input = new TextDecoder().decode(new Uint8Array(memory.buffer, ADDRESS, length));
+      calls.push(['io', input]);
+      if (input.startsWith('grow')) memory.grow(1);
+      if (input.startsWith('fail')) {
+        aside = { error: new Error(`refused ${input}`) };
+        return -1;
+      }
+      const output = new TextEncoder().encode(`${input}!`);
+      if (input.startsWith('long')) {
+        aside = { value: `${input}!` };
+        return -2;
+      }
+      new Uint8Array(memory.buffer, ADDRESS, BYTES).set(output);
+      return output.length;
+    },
+    takePackedIoAside() {
+      const taken = aside;
+      aside = undefined;
+      if (taken.error) throw taken.error;
+      return taken.value;
+    },
+    signRequestPacked(packed) {
+      calls.push(['string', packed]);
+      return `${packed}!`;
+    },
+  };
+}
+
+test('the packed text goes in and the answer comes out through the buffer', () => {
+  const wasm = standIn();
+  const sign = packedIoSigner(wasm);
+  assert.equal(sign('Stop\x000'), 'Stop\x000!');
+  assert.equal(sign('nächtlich ✓ 夜间 😀'), 'nächtlich ✓ 夜间 😀!');
+  assert.deepEqual(wasm.calls.map(([way]) => way), ['io', 'io']);
+});
+
+test('the buffer is found again after the memory grows', () => {
+  const wasm = standIn();
+  const sign = packedIoSigner(wasm);
+  assert.equal(sign('first'), 'first!');
+  const before = wasm.memory.buffer.byteLength;
+  assert.equal(sign('grow during the call'), 'grow during the call!');
+  wasm.memory.grow(2); // and between calls, as any other allocation may
+  assert.ok(wasm.memory.buffer.byteLength > before);
+  assert.equal(sign('after'), 'after!');
+  assert.equal(sign('é'.repeat(BYTES / 3 - 1)), `${'é'.repeat(BYTES / 3 - 1)}!`);
+});
+
+test('text that may not fit takes the string way, and what is set aside is taken', () => {
+  const wasm = standIn();
+  const sign = packedIoSigner(wasm);
+  const fits = 'a'.repeat(Math.floor(BYTES / 3));
+  assert.equal(sign(fits), `${fits}!`);
+  const over = 'a'.repeat(Math.floor(BYTES / 3) + 1); // fits in bytes, but 3 per unit may not
+  assert.equal(sign(over), `${over}!`);
+  assert.equal(sign('long answer'), 'long answer!');
+  assert.throws(() => sign('fail here'), /refused fail here/);
+  assert.equal(sign('still fine'), 'still fine!');
+  assert.deepEqual(wasm.calls.map(([way]) => way), ['io', 'string', 'io', 'io', 'io']);
+});
