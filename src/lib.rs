@@ -14,7 +14,7 @@ extern crate alloc;
 /// What the std prelude would give every module: `alloc`'s types, the same in both builds.
 mod prelude {
     #[allow(unused_imports)]
-    pub(crate) use alloc::{borrow::ToOwned, boxed::Box, format, string::String, string::ToString, vec, vec::Vec};
+    pub(crate) use alloc::{borrow::Cow, borrow::ToOwned, boxed::Box, format, string::String, string::ToString, vec, vec::Vec};
 }
 
 pub mod encode;

@@ -20,11 +20,12 @@
 //! call. These parts are read in one pass, and the options' text is compared with the last
 //! call's to reuse its checked configuration (`src/wasm/api.rs`).
 
-use crate::params::{is_decimal, parse_decimal, Value};
+use crate::params::{is_decimal, parse_decimal, Entry, Value};
 use crate::prelude::*;
 use crate::request::SignedRequest;
 
-pub type Entries = Vec<(String, Value)>;
+/// Keys and values borrowed from the packed text.
+pub type Entries<'a> = Vec<Entry<'a>>;
 
 /// Most keys per object the packer sends.
 const MAX_KEYS: usize = 256;
@@ -32,16 +33,16 @@ const MAX_KEYS: usize = 256;
 pub struct PackedCall<'a> {
     /// The options part as packed, for reusing a configuration made from the same text.
     pub options_text: &'a str,
-    pub options: Entries,
-    pub action: String,
-    pub params: Entries,
-    pub signing: Entries,
+    pub options: Entries<'a>,
+    pub action: &'a str,
+    pub params: Entries<'a>,
+    pub signing: Entries<'a>,
 }
 
 /// The arguments, or `None` for text the JS packer cannot have made.
 pub fn unpack(text: &str) -> Option<PackedCall<'_>> {
     let mut parts = Parts(Some(text));
-    let action = parts.next()?.into();
+    let action = parts.next()?;
     let options_start = parts.offset(text);
     let options = entries(&mut parts)?;
     let options_text = text.get(options_start..parts.offset(text)).unwrap_or("");
@@ -82,7 +83,7 @@ impl<'a> Iterator for Parts<'a> {
     }
 }
 
-fn entries(parts: &mut Parts) -> Option<Entries> {
+fn entries<'a>(parts: &mut Parts<'a>) -> Option<Entries<'a>> {
     let digits = parts.next()?;
     if digits.is_empty() || digits.len() > 3 {
         return None;
@@ -96,16 +97,16 @@ fn entries(parts: &mut Parts) -> Option<Entries> {
     }
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
-        let key = parts.next()?.into();
+        let key = Cow::Borrowed(parts.next()?);
         out.push((key, value(parts.next()?)?));
     }
     Some(out)
 }
 
-fn value(part: &str) -> Option<Value> {
+fn value(part: &str) -> Option<Value<'_>> {
     let text = part.get(1..)?;
     Some(match part.as_bytes().first()? {
-        b's' => Value::String(text.into()),
+        b's' => Value::String(Cow::Borrowed(text)),
         // Safe integers only: exact as f64, and no float parser in the module.
         b'n' => {
             let number = parse_decimal(text)?;
@@ -115,7 +116,7 @@ fn value(part: &str) -> Option<Value> {
             Value::Number(number as f64)
         }
         // Any size: validation reports a bigint beyond int64 as out of range.
-        b'b' if is_decimal(text) => Value::BigInt(text.into()),
+        b'b' if is_decimal(text) => Value::BigInt(Cow::Borrowed(text)),
         b't' if text.is_empty() => Value::Bool(true),
         b'f' if text.is_empty() => Value::Bool(false),
         b'z' if text.is_empty() => Value::Null,
@@ -164,7 +165,7 @@ mod tests {
         );
         assert_eq!(call.signing, [("nonce".into(), Value::String("n".into()))]);
         let empty = unpack("A\x000\x001\0\0s\x000").unwrap();
-        assert_eq!((empty.options_text, empty.options.len(), empty.params, empty.signing.len()), ("\x000", 0, vec![(String::new(), Value::String(String::new()))], 0));
+        assert_eq!((empty.options_text, empty.options.len(), empty.params, empty.signing.len()), ("\x000", 0, vec![("".into(), Value::String("".into()))], 0));
     }
 
     #[test]

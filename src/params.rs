@@ -7,18 +7,26 @@ use crate::prelude::*;
 use crate::error::{concat, DmsError};
 use crate::operations::{Kind, Operation, Param};
 
+/// Text of a key or value: borrowed from the packed arguments (`src/packed.rs`), owned when
+/// read from JS value by value. Borrowing spares the packed path an allocation per key and
+/// per value, a good part of a signature's time in the size-optimized build.
+pub type Text<'a> = Cow<'a, str>;
+
+/// A key and its value, as the binding hands them over.
+pub type Entry<'a> = (Text<'a>, Value<'a>);
+
 /// A JS value, as much of it as validation needs.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Undefined,
     Null,
     Bool(bool),
     Number(f64),
     /// A bigint, as its decimal text (`BigInt.prototype.toString()`).
-    BigInt(String),
-    String(String),
+    BigInt(Text<'a>),
+    String(Text<'a>),
     /// An array or object, serialized by `JSON.stringify`.
-    Json(String),
+    Json(Text<'a>),
     /// Anything else (symbol, function, unserializable object, string with lone surrogates),
     /// described for the error message ("a symbol").
     Unsupported(&'static str),
@@ -60,7 +68,7 @@ pub const MAX_VALUE_BYTES: usize = 1 << 20;
 /// An unknown key is reported first, then the first parameter (in table order) that is
 /// missing or wrong. The operation's row is read once: the unknown keys are looked for only
 /// when fewer keys matched a parameter than were given.
-pub fn validate(op: &Operation, input: &[(String, Value)], naming: Naming) -> Result<Vec<(&'static str, String)>, DmsError> {
+pub fn validate(op: &Operation, input: &[Entry], naming: Naming) -> Result<Vec<(&'static str, String)>, DmsError> {
     let mut out = Vec::with_capacity(input.len());
     let mut known = 0;
     let mut first_error = None;
@@ -118,7 +126,7 @@ const COMMON_PARAMS: [&str; 10] = [
 /// Checks the parameters of an action outside the table (`client.call`): wire names as the
 /// vendor documents them (`Tag.1.Key` style allowed), values a string, a safe integer, a
 /// bigint, a boolean, or an array/object sent as a JSON string.
-pub fn validate_any(action: &str, input: &[(String, Value)]) -> Result<Vec<(String, String)>, DmsError> {
+pub fn validate_any(action: &str, input: &[Entry]) -> Result<Vec<(String, String)>, DmsError> {
     let valid_action = (1..=64).contains(&action.len())
         && action.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
         && action.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -133,7 +141,7 @@ pub fn validate_any(action: &str, input: &[(String, Value)]) -> Result<Vec<(Stri
         if !valid_name {
             return Err(DmsError::invalid(concat(&["parameter name '", &excerpt(name), "' is not a DMS parameter name (letters, digits, '.', '_')"])));
         }
-        if COMMON_PARAMS.contains(&name.as_str()) {
+        if COMMON_PARAMS.contains(&name.as_ref()) {
             return Err(DmsError::invalid(concat(&[name, " is set by the client; leave it out"])));
         }
         if text_len(value) > MAX_VALUE_BYTES {
@@ -141,7 +149,7 @@ pub fn validate_any(action: &str, input: &[(String, Value)]) -> Result<Vec<(Stri
         }
         let text = match value {
             Value::Undefined => continue,
-            Value::String(text) | Value::Json(text) => text.clone(),
+            Value::String(text) | Value::Json(text) => String::from(text.as_ref()),
             Value::Bool(flag) => if *flag { "true" } else { "false" }.into(),
             Value::Number(_) | Value::BigInt(_) => integer_value(value)
                 .map(decimal)
@@ -150,7 +158,7 @@ pub fn validate_any(action: &str, input: &[(String, Value)]) -> Result<Vec<(Stri
                 return Err(DmsError::invalid(concat(&[name, " must be a string, an integer, a bigint, a boolean or an array/object; got ", &describe(other)])));
             }
         };
-        out.push((name.clone(), text));
+        out.push((String::from(name.as_ref()), text));
     }
     Ok(out)
 }
@@ -200,15 +208,15 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
             if text.trim().is_empty() {
                 Err(refuse(if text.is_empty() { "an empty string" } else { "a blank string" }))
             } else {
-                Ok(text.clone())
+                Ok(String::from(text.as_ref()))
             }
         }
         // A version or name that happens to be numeric is still meaningful as a string.
         (Kind::String, Value::Number(_) | Value::BigInt(_)) => integer_value(value).map(decimal).map_err(|why| refuse(&why)),
         (Kind::Boolean, Value::Bool(flag)) => Ok(if *flag { "true" } else { "false" }.into()),
-        (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(text.clone()),
-        (Kind::Json, Value::Json(text)) => Ok(text.clone()),
-        (Kind::Json, Value::String(text)) if !text.trim().is_empty() => Ok(text.clone()),
+        (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(String::from(text.as_ref())),
+        (Kind::Json, Value::Json(text)) => Ok(String::from(text.as_ref())),
+        (Kind::Json, Value::String(text)) if !text.trim().is_empty() => Ok(String::from(text.as_ref())),
         _ => Err(refuse(&describe(value))),
     }
 }
@@ -348,11 +356,11 @@ mod tests {
         by_action("ResumeTaskFlowInstance").unwrap()
     }
 
-    fn input(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
-        pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect()
+    fn input<'a>(pairs: &[(&'a str, Value<'a>)]) -> Vec<Entry<'a>> {
+        pairs.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect()
     }
 
-    fn s(text: &str) -> Value {
+    fn s(text: &str) -> Value<'_> {
         Value::String(text.into())
     }
 
@@ -503,7 +511,7 @@ mod tests {
     #[test]
     fn describe_kind_never_quotes_a_string() {
         assert_eq!(describe_kind(&Value::String("s3cr3t".into())), "a string");
-        assert_eq!(describe_kind(&Value::String(String::new())), "an empty string");
+        assert_eq!(describe_kind(&Value::String("".into())), "an empty string");
         assert_eq!(describe_kind(&Value::Number(1.0)), "a number");
         assert_eq!(describe_kind(&Value::Null), "null");
     }

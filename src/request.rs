@@ -4,7 +4,7 @@
 use crate::prelude::*;
 use crate::encode::percent_encode_into;
 use crate::error::{codes, concat, DmsError};
-use crate::params::{excerpt, Value};
+use crate::params::{excerpt, Entry, Value};
 use alloc::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
@@ -116,9 +116,9 @@ impl ClientConfig {
     /// out `FUNCTION_OPTIONS` and says whether a `credentials` function was given). Missing
     /// credentials are not an error here: each call reports `MissingCredentials` instead,
     /// so the constructor and the one-shot functions behave alike.
-    pub fn from_options(options: &[(String, Value)], has_provider: bool) -> Result<ClientConfig, DmsError> {
+    pub fn from_options(options: &[Entry], has_provider: bool) -> Result<ClientConfig, DmsError> {
         for (key, _) in options {
-            if !OPTION_NAMES.contains(&key.as_str()) {
+            if !OPTION_NAMES.contains(&key.as_ref()) {
                 return Err(DmsError::invalid(concat(&[
                     "unknown client option '",
                     &excerpt(key),
@@ -219,7 +219,7 @@ impl ClientConfig {
 /// optional `securityToken`, optional `expiration` (already converted by the binding to
 /// milliseconds since the epoch, or an ISO string). Returns the credentials and when they
 /// stop being usable (`expiration` minus the refresh margin).
-pub fn provided_credentials(entries: &[(String, Value)]) -> Result<(Credentials, Option<f64>), DmsError> {
+pub fn provided_credentials(entries: &[Entry]) -> Result<(Credentials, Option<f64>), DmsError> {
     let get = |name: &str| entries.iter().find(|(key, _)| key == name).map(|(_, value)| value);
     let missing = |what: &str| DmsError::client(codes::MISSING_CREDENTIALS, concat(&["the credentials function returned no ", what]));
     let access_key_id = optional_text(get("accessKeyId"), "credentials().accessKeyId", true)?.ok_or_else(|| missing("accessKeyId"))?;
@@ -473,8 +473,8 @@ fn endpoint_host(endpoint: &str) -> String {
 mod tests {
     use super::*;
 
-    fn options(pairs: &[(&str, &str)]) -> Vec<(String, Value)> {
-        pairs.iter().map(|(k, v)| ((*k).into(), Value::String((*v).into()))).collect()
+    fn options<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<Entry<'a>> {
+        pairs.iter().map(|(k, v)| (Cow::Borrowed(*k), Value::String(Cow::Borrowed(*v)))).collect()
     }
 
     #[test]
@@ -530,7 +530,7 @@ mod tests {
         assert!(!err.message.contains("s3cr3t"));
         let err = ClientConfig::from_options(&options(&[("accessKeyID", "id")]), false).unwrap_err();
         assert!(err.message.starts_with("unknown client option 'accessKeyID'; allowed: accessKeyId,"));
-        let bad_type = vec![("accessKeySecret".to_string(), Value::Number(1.0))];
+        let bad_type = vec![("accessKeySecret".into(), Value::Number(1.0))];
         assert_eq!(ClientConfig::from_options(&bad_type, false).unwrap_err().message, "accessKeySecret must be a string; got a number");
     }
 
@@ -539,7 +539,7 @@ mod tests {
         let config = ClientConfig::from_options(&[], false).unwrap();
         assert_eq!(config.retry, RetryPolicy { max_attempts: 3, base_delay_ms: 200, max_delay_ms: 5_000 });
         assert_eq!(config.timeout_ms, 30_000);
-        let numbers = |pairs: &[(&str, f64)]| pairs.iter().map(|(k, v)| ((*k).to_string(), Value::Number(*v))).collect::<Vec<_>>();
+        let numbers = |pairs: &[(&'static str, f64)]| pairs.iter().map(|(k, v)| ((*k).into(), Value::Number(*v))).collect::<Vec<Entry>>();
         let config = ClientConfig::from_options(&numbers(&[("maxAttempts", 5.0), ("retryBaseDelayMs", 0.0), ("retryMaxDelayMs", 100.0), ("timeoutMs", 1.0)]), false).unwrap();
         assert_eq!(config.retry, RetryPolicy { max_attempts: 5, base_delay_ms: 0, max_delay_ms: 100 });
         assert_eq!(config.timeout_ms, 1);
@@ -551,8 +551,8 @@ mod tests {
 
     #[test]
     fn credentials_from_a_function() {
-        let entries = |pairs: &[(&str, Value)]| pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect::<Vec<_>>();
-        let s = |text: &str| Value::String(text.into());
+        let entries = |pairs: &[(&'static str, Value<'static>)]| pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect::<Vec<Entry>>();
+        let s = |text: &'static str| Value::String(text.into());
         let (credentials, expires) = provided_credentials(&entries(&[
             ("accessKeyId", s("STS.id")),
             ("accessKeySecret", s("secret")),

@@ -8,7 +8,7 @@ use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::operations::{by_action, Fields, Operation, OPERATIONS};
-use crate::params::{decimal, validate, validate_any, Naming, Value};
+use crate::params::{decimal, validate, validate_any, Entry, Naming, Value};
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
 use crate::results::{map_result, Out};
@@ -172,11 +172,11 @@ fn sign_packed(packed: &str) -> Result<String, DmsError> {
         let call = crate::packed::unpack(packed).ok_or_else(|| DmsError::invalid("signRequest: unreadable packed arguments".into()))?;
         // Packed values are never functions: a function option given is a wrong type, worded
         // as `client_from` words it.
-        if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_str()) && *value != Value::Undefined) {
+        if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
             return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
         }
         let config = signing_config(call.options_text, &call.options)?;
-        let op = table_action(Some(&call.action), || describe_action_name(&call.action))?;
+        let op = table_action(Some(call.action), || describe_action_name(call.action))?;
         sign_with(&config, op, &call.params, call.signing)
     })();
     signed.map(|request| crate::packed::pack_request(&request))
@@ -257,7 +257,7 @@ pub fn take_packed_io_aside() -> Result<String, JsValue> {
 /// credentials) was a tenth of the call. Only configurations that passed are kept.
 static LAST_SIGNING_CONFIG: Global<Option<(String, Rc<ClientConfig>)>> = Global::new(None);
 
-fn signing_config(options_text: &str, options: &[(String, Value)]) -> Result<Rc<ClientConfig>, DmsError> {
+fn signing_config(options_text: &str, options: &[Entry]) -> Result<Rc<ClientConfig>, DmsError> {
     let reused = LAST_SIGNING_CONFIG.try_with(|last| match last {
         Some((text, config)) if text == options_text => Some(config.clone()),
         _ => None,
@@ -284,11 +284,11 @@ fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result
 }
 
 /// Validates, then signs with the options' static credentials: what both `signRequest` paths share.
-fn sign_with(config: &ClientConfig, op: &Operation, params: &[(String, Value)], signing: Vec<(String, Value)>) -> Result<SignedRequest, DmsError> {
+fn sign_with(config: &ClientConfig, op: &Operation, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
     let wire = validate(op, params, Naming::Wire)?;
     let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
     for (key, value) in signing {
-        match (key.as_str(), value) {
+        match (key.as_ref(), value) {
             (_, Value::Undefined) => {}
             ("method", Value::String(text)) if text == "POST" || text == "GET" => method = if text == "GET" { "GET" } else { "POST" },
             ("method", _) => return Err(DmsError::invalid("method must be \"POST\" or \"GET\" (a presigned URL)".into())),
@@ -305,10 +305,10 @@ fn sign_with(config: &ClientConfig, op: &Operation, params: &[(String, Value)], 
             return Err(DmsError::invalid("signRequest is synchronous: pass accessKeyId and accessKeySecret, not a credentials function".into()))
         }
     };
-    let timestamp = timestamp.unwrap_or_else(|| now(0.0));
+    let timestamp = timestamp.unwrap_or_else(|| Cow::Owned(now(0.0)));
     let nonce = match nonce {
         Some(nonce) => nonce,
-        None => new_nonce()?,
+        None => Cow::Owned(new_nonce()?),
     };
     Ok(config.sign_as(credentials, op.action(), &wire, &timestamp, &nonce, method))
 }
@@ -365,7 +365,7 @@ fn client_from(options: Vec<(String, JsValue)>) -> Result<Client, DmsError> {
                     *slot = Some(function);
                 }
             }
-            None => rest.push((key, to_value(&value))),
+            None => rest.push((Cow::Owned(key), to_value(&value))),
         }
     }
     let [fetch, provider, on_request, on_response] = functions;
@@ -448,7 +448,7 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
             if OPTION_NAMES.contains(&key.as_str()) {
                 client_options.push((key, value));
             } else {
-                params.push((key, to_value(&value)));
+                params.push((Cow::Owned(key), to_value(&value)));
             }
         }
         // Credentials from the environment only when the input names none at all.

@@ -4,7 +4,7 @@ use crate::prelude::*;
 use super::global::Global;
 
 use crate::error::{concat, DmsError};
-use crate::params::{Value, MAX_VALUE_BYTES};
+use crate::params::{Entry, Value, MAX_VALUE_BYTES};
 
 /// More keys than any operation and its options have, by far; refusing early keeps a
 /// hostile object from making the module copy millions of names.
@@ -56,10 +56,10 @@ pub fn set_error_factory(factory: Function) {
 
 /// The own enumerable string-keyed properties of an options or parameters object.
 /// `undefined` is an empty object; anything that is not a plain object is refused.
-pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, Value)>, DmsError> {
+pub fn entries(value: &JsValue, what: &str) -> Result<Vec<Entry<'static>>, DmsError> {
     let mut out = Vec::new();
     for (key, item) in raw_entries(value, what)? {
-        out.push((key, to_value(&item)));
+        out.push((Cow::Owned(key), to_value(&item)));
     }
     Ok(out)
 }
@@ -90,7 +90,7 @@ pub fn raw_entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>
 }
 
 /// Classifies a JS value for validation.
-pub fn to_value(value: &JsValue) -> Value {
+pub fn to_value(value: &JsValue) -> Value<'static> {
     // Strings first: nearly every parameter is one, and each test below is a crossing.
     if let Some(text) = value.dyn_ref::<JsString>() {
         return string_value(text);
@@ -105,7 +105,7 @@ pub fn to_value(value: &JsValue) -> Value {
         Value::Number(number)
     } else if value.is_bigint() {
         match value.unchecked_ref::<js_sys::BigInt>().to_string(10) {
-            Ok(text) => Value::BigInt(String::from(text)),
+            Ok(text) => Value::BigInt(Cow::Owned(String::from(text))),
             Err(_) => Value::Unsupported("a bigint"),
         }
     } else if value.is_symbol() {
@@ -115,14 +115,14 @@ pub fn to_value(value: &JsValue) -> Value {
     } else {
         let json = js_sys::JSON::stringify(value).ok().filter(|text| text.length() as usize <= MAX_VALUE_BYTES);
         match json.and_then(|text| text.as_string()) {
-            Some(text) if matches!(text.as_bytes().first(), Some(b'[' | b'{')) => Value::Json(text),
+            Some(text) if matches!(text.as_bytes().first(), Some(b'[' | b'{')) => Value::Json(Cow::Owned(text)),
             Some(_) => Value::Unsupported("an object"),
             None => Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"),
         }
     }
 }
 
-fn string_value(text: &JsString) -> Value {
+fn string_value(text: &JsString) -> Value<'static> {
     // Checked before copying into wasm memory: a huge string must not grow the heap.
     if text.length() as usize > MAX_VALUE_BYTES {
         return Value::Unsupported("a value longer than 1 MiB");
@@ -135,7 +135,7 @@ fn string_value(text: &JsString) -> Value {
     if crate::text::find(&copy, "\u{FFFD}").is_some() && !well_formed(text) {
         return Value::Unsupported("a string with a lone surrogate (not valid UTF-16)");
     }
-    Value::String(copy)
+    Value::String(Cow::Owned(copy))
 }
 
 /// What a JS value is, for messages (never its content: it may be a secret).
