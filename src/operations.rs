@@ -179,9 +179,23 @@ pub use crate::operations_table::OPERATIONS;
 /// Looks up an operation by its wire action name. The table is sorted by action.
 pub fn by_action(action: &str) -> Option<&'static Operation> {
     OPERATIONS
-        .binary_search_by(|op| op.action().cmp(action))
+        .binary_search_by(|op| compare_action(op.0, action))
         .ok()
         .and_then(|index| OPERATIONS.get(index))
+}
+
+/// `row`'s action (its leading name) compared with `action`, byte by byte in one pass: the
+/// same order as `split_name(row).0.cmp(action)`, without finding the name's end first.
+fn compare_action(row: &str, action: &str) -> core::cmp::Ordering {
+    let (row, action) = (row.as_bytes(), action.as_bytes());
+    let mut at = 0;
+    loop {
+        let ours = row.get(at).filter(|byte| byte.is_ascii_alphanumeric());
+        match (ours, action.get(at)) {
+            (Some(a), Some(b)) if a == b => at += 1,
+            (ours, theirs) => return ours.cmp(&theirs),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +276,16 @@ mod tests {
         assert!(fields.find("TotalCount").is_none(), "a field of the outer object");
         assert!(matches!(op.response().find("TotalCount"), Some(Shape::Number)));
         assert!(Shape::read("[{A#").is_none(), "unterminated");
+    }
+
+    #[test]
+    fn action_comparison_is_the_names_order() {
+        let names = ["", "A", "Stop", "StopTaskFlowInstance", "StopTaskFlowInstanceX", "Stop(", "Stop#", "stop", "Z9", "\u{e9}"];
+        for op in OPERATIONS.iter().chain([&Operation("Stop(#DagId)"), &Operation("A()"), &Operation("")]) {
+            for name in names.iter().copied().chain(OPERATIONS.iter().map(|op| op.action())) {
+                assert_eq!(compare_action(op.0, name), op.action().cmp(name), "{} vs {name}", op.0);
+            }
+        }
     }
 
     #[test]
