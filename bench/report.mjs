@@ -36,20 +36,22 @@ const ok = (section) => section && !section.error;
 export function headlines(r) {
   const out = [];
   if (ok(r.signing)) {
-    const { packageOverPlain, packageOverPopCore } = r.signing.ratios;
+    const { packageOverPlain, packageOverPopCore, floorOverPlain, floorOverPopCore } = r.signing.ratios;
+    // The packed crossing alone (bench/signing.mjs, crossingFloor) bounds every ratio.
+    const bound = (floor) => (floor ? `; at most ${x2(floor.ratio)}× for a signer crossing into wasm this way and doing no work` : '');
     out.push({
       label: 'Signing: vs plain JS (node:crypto)',
       value: packageOverPlain.ratio,
       target: 2,
       reached: packageOverPlain.ratio >= 2,
-      text: `${x2(packageOverPlain.ratio)}× its ops/s (target ≥ 2×)`,
+      text: `${x2(packageOverPlain.ratio)}× its ops/s (target ≥ 2×)${bound(floorOverPlain)}`,
     });
     out.push({
       label: 'Signing: vs @alicloud/pop-core',
       value: packageOverPopCore.ratio,
       target: 5,
       reached: packageOverPopCore.ratio >= 5,
-      text: `${x2(packageOverPopCore.ratio)}× its ops/s (target ≥ 5×)`,
+      text: `${x2(packageOverPopCore.ratio)}× its ops/s (target ≥ 5×)${bound(floorOverPopCore)}`,
     });
   }
   if (ok(r.size)) {

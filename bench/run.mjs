@@ -127,6 +127,9 @@ async function signing() {
     packageOverOpenapiUtil: ratio(c.package.opsPerSec, c.openapiUtil.opsPerSec),
     ...(c.native ? { packageOverNative: { ratio: c.package.opsPerSec.median / c.native.opsPerSec.median } } : {}),
     packageOverPopCoreRequest: ratio(c.package.opsPerSec, c.popCoreRequest.opsPerSec),
+    // The most any signer crossing into wasm the way signRequest does could reach.
+    floorOverPlain: ratio(c.crossingFloor.opsPerSec, c.plain.opsPerSec),
+    floorOverPopCore: ratio(c.crossingFloor.opsPerSec, c.popCore.opsPerSec),
   };
   return js;
 }
