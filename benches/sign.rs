@@ -52,11 +52,7 @@ fn main() {
     let rounds = arg(&args, "--rounds", 9).max(1);
     let target = Duration::from_millis(arg(&args, "--ms", 250).max(10));
 
-    let credentials = Credentials {
-        access_key_id: "testid".into(),
-        access_key_secret: "testsecret".into(),
-        security_token: None,
-    };
+    let credentials = Credentials::new("testid".into(), "testsecret".into(), None);
     let params = [("DagId", "7".to_string()), ("DagInstanceId", "47".to_string()), ("Tid", "3".to_string())];
     let body = sign(&credentials, &params).body;
 

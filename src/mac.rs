@@ -103,6 +103,11 @@ impl<'a> Hasher<'a> {
         Hasher { algorithm, state: algorithm.initial, block: [0; 64], filled: 0, total: 0 }
     }
 
+    /// A hasher that has already hashed one block, which left `state`.
+    fn resume(algorithm: &'a Algorithm, state: [u32; 8]) -> Self {
+        Hasher { algorithm, state, block: [0; 64], filled: 0, total: 64 }
+    }
+
     fn update(&mut self, mut data: &[u8]) {
         self.total = self.total.wrapping_add(data.len() as u64);
         while !data.is_empty() {
@@ -165,17 +170,45 @@ pub fn hash(algorithm: &Algorithm, parts: &[&[u8]]) -> Digest {
 
 /// HMAC (RFC 2104) of `message` under `key`, any key length.
 pub fn hmac(algorithm: &Algorithm, key: &[u8], message: &[u8]) -> Digest {
-    let mut block = [0u8; 64];
-    let hashed;
-    let key = if key.len() > block.len() {
-        hashed = hash(algorithm, &[key]);
-        hashed.as_slice()
-    } else {
-        key
-    };
-    copy(&mut block, key);
-    let inner = hash(algorithm, &[&block.map(|byte| byte ^ 0x36), message]);
-    hash(algorithm, &[&block.map(|byte| byte ^ 0x5c), inner.as_slice()])
+    HmacKey::new(algorithm, key).sign(message)
+}
+
+/// An HMAC key with its two padded blocks already hashed: the states the inner and the
+/// outer hash start from. A client signs every call with one secret; keeping these saves
+/// two of the ten compressions of a typical V1 signature.
+#[derive(Clone)]
+pub struct HmacKey<'a> {
+    algorithm: &'a Algorithm,
+    inner: [u32; 8],
+    outer: [u32; 8],
+}
+
+impl<'a> HmacKey<'a> {
+    pub fn new(algorithm: &'a Algorithm, key: &[u8]) -> Self {
+        let mut block = [0u8; 64];
+        let hashed;
+        let key = if key.len() > block.len() {
+            hashed = hash(algorithm, &[key]);
+            hashed.as_slice()
+        } else {
+            key
+        };
+        copy(&mut block, key);
+        let state_after = |pad: u8| {
+            let mut state = algorithm.initial;
+            (algorithm.compress)(&mut state, &block.map(|byte| byte ^ pad));
+            state
+        };
+        HmacKey { algorithm, inner: state_after(0x36), outer: state_after(0x5c) }
+    }
+
+    pub fn sign(&self, message: &[u8]) -> Digest {
+        let mut inner = Hasher::resume(self.algorithm, self.inner);
+        inner.update(message);
+        let mut outer = Hasher::resume(self.algorithm, self.outer);
+        outer.update(inner.finish().as_slice());
+        outer.finish()
+    }
 }
 
 #[cfg(test)]
@@ -210,6 +243,18 @@ mod tests {
         assert_eq!(hex(hmac(&SHA1, &key[..80], message).as_slice()), "aa4ae5e15272d00e95705637ce8a3b55ed402112");
         assert_eq!(hex(hmac(&SHA256, &key, message).as_slice()), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
         assert_eq!(hex(hmac(&SHA1, b"Jefe", b"what do ya want for nothing?").as_slice()), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    }
+
+    #[test]
+    fn a_key_signs_many_messages() {
+        for key in [b"testsecret&".as_slice(), &[0x0b; 20], &[0xaa; 131]] {
+            let keyed = HmacKey::new(&SHA1, key);
+            for message in [b"".as_slice(), b"first", &[7u8; 200], b"first"] {
+                let mut expected = Hmac::<sha1::Sha1>::new_from_slice(key).unwrap();
+                expected.update(message);
+                assert_eq!(keyed.sign(message).as_slice(), expected.finalize().into_bytes().as_slice());
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@ use crate::params::{excerpt, Entry, Value};
 use alloc::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
-use crate::sign::{canonical_and_string_to_sign, rpc_signature};
+use crate::mac::HmacKey;
+use crate::sign::{canonical_and_string_to_sign, rpc_key, rpc_signature_with};
+use core::cell::OnceCell;
 
 pub const API_VERSION: &str = "2018-11-01";
 pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
@@ -48,9 +50,20 @@ pub struct Credentials {
     pub access_key_id: String,
     pub access_key_secret: String,
     pub security_token: Option<String>,
+    /// The V1 signature's HMAC key, made at the first V1 signature: the same credentials
+    /// sign every call of a client (`mac::HmacKey`).
+    v1_key: OnceCell<HmacKey<'static>>,
 }
 
 impl Credentials {
+    pub fn new(access_key_id: String, access_key_secret: String, security_token: Option<String>) -> Credentials {
+        Credentials { access_key_id, access_key_secret, security_token, v1_key: OnceCell::new() }
+    }
+
+    fn v1_key(&self) -> &HmacKey<'static> {
+        self.v1_key.get_or_init(|| rpc_key(&self.access_key_secret))
+    }
+
     /// Strings an error message from the server must never show (see `response`).
     pub fn sensitive(&self) -> Vec<&str> {
         let mut out = vec![self.access_key_id.as_str(), self.access_key_secret.as_str()];
@@ -159,11 +172,9 @@ impl ClientConfig {
             Some(_) => return Err(DmsError::invalid("signatureVersion must be \"v1\" (HMAC-SHA1, the default) or \"v3\" (ACS3-HMAC-SHA256)".into())),
         };
         let credentials = match (access_key_id, access_key_secret) {
-            (Some(access_key_id), Some(access_key_secret)) => Ok(Rc::new(Credentials {
-                access_key_id: access_key_id.into(),
-                access_key_secret: access_key_secret.into(),
-                security_token: security_token.map(str::to_owned),
-            })),
+            (Some(access_key_id), Some(access_key_secret)) => {
+                Ok(Rc::new(Credentials::new(access_key_id.into(), access_key_secret.into(), security_token.map(str::to_owned))))
+            }
             (None, None) => Err("no credentials: pass accessKeyId and accessKeySecret, or a credentials function"),
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
@@ -234,7 +245,7 @@ pub fn provided_credentials(entries: &[Entry]) -> Result<(Credentials, Option<f6
         },
         Some(_) => return Err(DmsError::invalid("credentials().expiration must be a Date, milliseconds, or YYYY-MM-DDThh:mm:ssZ".into())),
     };
-    let credentials = Credentials { access_key_id: access_key_id.into(), access_key_secret: access_key_secret.into(), security_token: security_token.map(str::to_owned) };
+    let credentials = Credentials::new(access_key_id.into(), access_key_secret.into(), security_token.map(str::to_owned));
     Ok((credentials, expires.map(|ms| ms - CREDENTIAL_REFRESH_MARGIN_MS)))
 }
 
@@ -392,7 +403,7 @@ fn v1_canonical<'a>(
 /// the body in canonical order, followed by `Signature`.
 pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let (mut body, string_to_sign) = v1_canonical("POST", credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature(&credentials.access_key_secret, &string_to_sign);
+    let signature = rpc_signature_with(credentials.v1_key(), &string_to_sign);
     body.push_str("&Signature=");
     percent_encode_into(&mut body, &signature);
     SignedRequest { method: "POST", url: endpoint.into(), headers: vec![("content-type", FORM_CONTENT_TYPE.into())], body }
@@ -401,7 +412,7 @@ pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, pa
 /// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
 pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let (canonical, string_to_sign) = v1_canonical("GET", credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature(&credentials.access_key_secret, &string_to_sign);
+    let signature = rpc_signature_with(credentials.v1_key(), &string_to_sign);
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
     url.push_str(endpoint);
     url.push('?');
@@ -572,7 +583,7 @@ mod tests {
 
     #[test]
     fn presigned_get_and_v3_requests() {
-        let credentials = Credentials { access_key_id: "testid".into(), access_key_secret: "testsecret".into(), security_token: Some("tok".into()) };
+        let credentials = Credentials::new("testid".into(), "testsecret".into(), Some("tok".into()));
         let params = [("DagId", "7".to_string())];
         let get = sign_rpc_get(&credentials, "https://dms-enterprise.aliyuncs.com/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n1");
         assert_eq!(get.method, "GET");
@@ -581,7 +592,7 @@ mod tests {
         assert_eq!(base, "https://dms-enterprise.aliyuncs.com/");
         let (canonical, signature) = query.rsplit_once("&Signature=").unwrap();
         assert!(canonical.contains("&SecurityToken=tok&"));
-        let expected = rpc_signature("testsecret", &format!("GET&%2F&{}", crate::encode::percent_encode(canonical)));
+        let expected = crate::sign::rpc_signature("testsecret", &format!("GET&%2F&{}", crate::encode::percent_encode(canonical)));
         assert_eq!(signature, crate::encode::percent_encode(&expected));
 
         let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");

@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 use crate::encode::{hex_digits, is_unreserved};
+use crate::mac::HmacKey;
 
 /// A V1 request's canonical query, `enc(name)=enc(value)` pairs sorted by name (byte-wise)
 /// and joined by `&`, and its string to sign, `METHOD&%2F&enc(canonical query)`.
@@ -28,7 +29,7 @@ pub fn canonical_and_string_to_sign(method: &str, params: &mut [(&str, &str)]) -
     let query_len = bytes.saturating_add(escapes.saturating_mul(2)).saturating_add(separators);
     let prefix = [method.as_bytes(), b"&%2F&"];
     let sts_len = (method.len() + 5).saturating_add(bytes).saturating_add(escapes.saturating_mul(4)).saturating_add(separators.saturating_mul(3));
-    let mut query: Vec<u8> = Vec::with_capacity(query_len);
+    let mut query: Vec<u8> = Vec::with_capacity(query_len.saturating_add(SIGNATURE_ROOM));
     let mut sts: Vec<u8> = Vec::with_capacity(sts_len);
     for part in prefix {
         sts.extend_from_slice(part);
@@ -51,6 +52,11 @@ pub fn canonical_and_string_to_sign(method: &str, params: &mut [(&str, &str)]) -
         (String::from_utf8_unchecked(query), String::from_utf8_unchecked(sts))
     }
 }
+
+/// Room left in the query for what the signers append to it: `&Signature=` and the
+/// signature, 28 base64 characters at most 3 bytes each once encoded. Without it, appending
+/// moved the whole query to a bigger block.
+const SIGNATURE_ROOM: usize = "&Signature=".len() + 3 * 28;
 
 /// How many bytes of `input` are escaped.
 fn count_escapes(input: &[u8]) -> usize {
@@ -150,10 +156,20 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.
 pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
+    rpc_signature_with(&rpc_key(access_key_secret), string_to_sign)
+}
+
+/// The HMAC key of the RPC signature (the secret followed by `&`), to sign with many times.
+pub fn rpc_key(access_key_secret: &str) -> HmacKey<'static> {
     let mut key = Vec::with_capacity(access_key_secret.len() + 1);
     key.extend_from_slice(access_key_secret.as_bytes());
     key.push(b'&');
-    hmac_sha1_base64(&key, string_to_sign.as_bytes())
+    HmacKey::new(&crate::mac::SHA1, &key)
+}
+
+/// The RPC signature of a string-to-sign under a key from `rpc_key`.
+pub fn rpc_signature_with(key: &HmacKey, string_to_sign: &str) -> String {
+    base64(key.sign(string_to_sign.as_bytes()).as_slice())
 }
 
 #[cfg(test)]
