@@ -5,8 +5,9 @@
 
 const MAX_KEYS = 256;
 const MAX_STRING = 1 << 20; // UTF-16 units here, bytes in Rust: longer strings go the general way.
-// NUL separates the packed parts, so text holding one goes the general way.
-const packable = (text) => text.length <= MAX_STRING && text.isWellFormed?.() === true && !text.includes('\0');
+// NUL separates the packed parts, so text holding one goes the general way. Lone surrogates
+// too: `pack` checks the whole packed text once (see there).
+const packable = (text) => text.length <= MAX_STRING && !text.includes('\0');
 
 /** A value as its tag and text; undefined: not packable. */
 function packValue(value) {
@@ -49,7 +50,11 @@ export function pack(options, action, params, signing) {
     const packedOptions = packEntries(options);
     const packedParams = packedOptions && packEntries(params);
     const packedSigning = packedParams && packEntries(signing);
-    return packedSigning && action + packedOptions + packedParams + packedSigning;
+    const packed = packedSigning && action + packedOptions + packedParams + packedSigning;
+    // Well-formed as a whole only if every key and value is: each is preceded and followed
+    // by ASCII (a tag letter or NUL), so no surrogate can pair across them. One check of the
+    // whole text instead of one per string; it also flattens the text for encodeInto.
+    return packed?.isWellFormed?.() === true ? packed : undefined;
   } catch {
     // A throwing getter or Proxy trap: the general path reports it properly.
     return undefined;

@@ -82,6 +82,11 @@ for (const [name, params] of Object.entries({
   // NUL separates the packed parts: text holding one goes the general way.
   'a NUL in a value': { ...IDS, Tid: '3\0' },
   'a NUL in a key': { ...IDS, 'Tid\0': '3' },
+  // The packing checks the whole packed text for lone surrogates, once: a pair split across
+  // a key and its value, or across two values, must not pass as well-formed.
+  'a lone surrogate in a value': { ...IDS, Tid: '3\ud800' },
+  'a surrogate pair split across a key and its value': { ...IDS, 'Tid\ud83d': '\ude00' },
+  'a surrogate pair split across two values': { DagId: '7\ud83d', DagInstanceId: '\ude001' },
 })) {
   add(`params: ${name}`, KEYS, STOP, params);
 }
