@@ -279,29 +279,32 @@ pub fn parse_decimal(text: &str) -> Option<i64> {
     }
 }
 
-/// Decimal text of an integer, without `core::fmt`.
+/// Decimal text of an integer, without `core::fmt`: written backwards into a buffer, then
+/// copied out once (pushing char by char was a UTF-8 encode and a growth check per digit).
 pub fn decimal(value: i64) -> String {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
+    // 19 digits and a sign hold any i64.
+    let mut text = [0u8; 20];
+    let mut start = text.len();
     let mut rest = value.unsigned_abs();
     loop {
-        if let Some(slot) = digits.get_mut(len) {
+        start -= 1;
+        if let Some(slot) = text.get_mut(start) {
             *slot = b'0' + (rest % 10) as u8;
         }
-        len += 1;
         rest /= 10;
-        if rest == 0 {
+        if rest == 0 || start == 0 {
             break;
         }
     }
-    let mut out = String::with_capacity(len + 1);
-    if value < 0 {
-        out.push('-');
+    if value < 0 && start > 0 {
+        start -= 1;
+        if let Some(slot) = text.get_mut(start) {
+            *slot = b'-';
+        }
     }
-    for &digit in digits.iter().take(len).rev() {
-        out.push(char::from(digit));
-    }
-    out
+    let written = text.get(start..).unwrap_or_default();
+    // SAFETY: only ASCII digits and '-' were written.
+    String::from(unsafe { core::str::from_utf8_unchecked(written) })
 }
 
 /// What a value is, for "got ..." in error messages.

@@ -2,14 +2,13 @@
 //! operation parameters, timestamp and nonce, returning exactly what to send.
 
 use crate::prelude::*;
-use crate::encode::percent_encode_into;
 use crate::error::{codes, concat, DmsError};
 use crate::params::{excerpt, Entry, Value};
 use alloc::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
 use crate::mac::HmacKey;
-use crate::sign::{canonical_and_string_to_sign, rpc_key, rpc_signature_with};
+use crate::sign::{canonical_and_string_to_sign, push_rpc_signature, rpc_key};
 use core::cell::OnceCell;
 
 pub const API_VERSION: &str = "2018-11-01";
@@ -403,22 +402,20 @@ fn v1_canonical<'a>(
 /// the body in canonical order, followed by `Signature`.
 pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let (mut body, string_to_sign) = v1_canonical("POST", credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature_with(credentials.v1_key(), &string_to_sign);
     body.push_str("&Signature=");
-    percent_encode_into(&mut body, &signature);
+    push_rpc_signature(&mut body, credentials.v1_key(), &string_to_sign);
     SignedRequest { method: "POST", url: endpoint.into(), headers: vec![("content-type", FORM_CONTENT_TYPE.into())], body }
 }
 
 /// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
 pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
     let (canonical, string_to_sign) = v1_canonical("GET", credentials, action, params, timestamp, nonce);
-    let signature = rpc_signature_with(credentials.v1_key(), &string_to_sign);
-    let mut url = String::with_capacity(endpoint.len() + canonical.len() + 48);
+    let mut url = String::with_capacity(endpoint.len() + canonical.len() + 96);
     url.push_str(endpoint);
     url.push('?');
     url.push_str(&canonical);
     url.push_str("&Signature=");
-    percent_encode_into(&mut url, &signature);
+    push_rpc_signature(&mut url, credentials.v1_key(), &string_to_sign);
     SignedRequest { method: "GET", url, headers: Vec::new(), body: String::new() }
 }
 

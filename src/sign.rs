@@ -1,7 +1,7 @@
 //! The RPC signature (SignatureVersion 1.0, HMAC-SHA1), as pure functions of their inputs.
 
 use crate::prelude::*;
-use crate::encode::{hex_digits, is_unreserved};
+use crate::encode::{hex_digits, is_unreserved, percent_encode_into};
 use crate::mac::HmacKey;
 
 /// A V1 request's canonical query, `enc(name)=enc(value)` pairs sorted by name (byte-wise)
@@ -147,11 +147,18 @@ pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
 /// Standard base64 with padding. Hand-written: the `base64` crate's engine links
 /// `FromUtf8Error`'s `Debug` and other panic formatting into the wasm (~3 KB).
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    // Written into slots pre-filled with padding, not pushed char by char (a UTF-8 encode
-    // and a growth check per symbol).
     let mut out = vec![b'='; bytes.len().div_ceil(3) * 4];
-    let mut slots = out.iter_mut();
+    fill_base64(&mut out, bytes);
+    // SAFETY: only ASCII was written.
+    unsafe { String::from_utf8_unchecked(out) }
+}
+
+/// Writes the base64 of `bytes` into `slots`, which hold `=` (the padding) and are
+/// `bytes.len().div_ceil(3) * 4` long: written into place, not pushed char by char (a
+/// UTF-8 encode and a growth check per symbol).
+fn fill_base64(slots: &mut [u8], bytes: &[u8]) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut slots = slots.iter_mut();
     for chunk in bytes.chunks(3) {
         let byte = |i: usize| chunk.get(i).map_or(0, |&b| u32::from(b));
         let group = byte(0) << 16 | byte(1) << 8 | byte(2);
@@ -163,8 +170,20 @@ pub fn base64(bytes: &[u8]) -> String {
             }
         }
     }
-    // SAFETY: only ASCII was written.
-    unsafe { String::from_utf8_unchecked(out) }
+}
+
+/// Appends the RPC signature of a string-to-sign under a key from `rpc_key`, base64 then
+/// percent-encoded, as it goes in a body or a URL: through a buffer on the stack, not a
+/// string of its own.
+pub fn push_rpc_signature(out: &mut String, key: &HmacKey, string_to_sign: &str) {
+    let digest = key.sign(string_to_sign.as_bytes());
+    // Base64 of a digest of at most 32 bytes: at most 44 symbols.
+    let mut symbols = [b'='; 44];
+    let len = digest.as_slice().len().div_ceil(3) * 4;
+    let symbols = symbols.get_mut(..len).unwrap_or_default();
+    fill_base64(symbols, digest.as_slice());
+    // SAFETY: base64 symbols and padding are ASCII.
+    percent_encode_into(out, unsafe { core::str::from_utf8_unchecked(symbols) });
 }
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.
@@ -218,6 +237,16 @@ mod tests {
             let expected = format!("Action=A%26B%3DC&Value={}", percent_encode(&value));
             assert_eq!(query, expected);
             assert_eq!(string_to_sign, format!("POST&%2F&{}", percent_encode(&expected)));
+        }
+    }
+
+    #[test]
+    fn signature_pushed_encoded_is_the_signature_encoded() {
+        use crate::encode::percent_encode;
+        for (secret, text) in [("testsecret", "POST&%2F&A%3D1"), ("k", ""), ("secret", "stringtosign"), ("s", "x".repeat(300).as_str())] {
+            let mut out = String::from("prefix");
+            push_rpc_signature(&mut out, &rpc_key(secret), text);
+            assert_eq!(out, format!("prefix{}", percent_encode(&rpc_signature(secret, text))));
         }
     }
 
