@@ -34,6 +34,41 @@ pub fn replace_all(text: &str, from: &str, to: &str) -> String {
     out
 }
 
+/// `bytes` as text if they are valid UTF-8. A plain loop over the encoding's rules (RFC 3629:
+/// no overlong forms, no surrogates, nothing above U+10FFFF) instead of
+/// `core::str::from_utf8`, whose word-at-a-time ASCII path is ~1 KB of the wasm; it checks
+/// the packed arguments (`signPackedIo`), a few hundred bytes per call.
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    let mut at = 0;
+    while let Some(&lead) = bytes.get(at) {
+        if lead < 0x80 {
+            at += 1; // ASCII, nearly all of it
+            continue;
+        }
+        // The length of the sequence, and the range its second byte must be in.
+        let (len, second) = match lead {
+            0xc2..=0xdf => (2, 0x80..=0xbf),
+            0xe0 => (3, 0xa0..=0xbf),
+            0xe1..=0xec | 0xee..=0xef => (3, 0x80..=0xbf),
+            0xed => (3, 0x80..=0x9f),
+            0xf0 => (4, 0x90..=0xbf),
+            0xf1..=0xf3 => (4, 0x80..=0xbf),
+            0xf4 => (4, 0x80..=0x8f),
+            _ => return None,
+        };
+        for index in 1..len {
+            let byte = *bytes.get(at + index)?;
+            let allowed = if index == 1 { second.contains(&byte) } else { (0x80..=0xbf).contains(&byte) };
+            if !allowed {
+                return None;
+            }
+        }
+        at += len;
+    }
+    // SAFETY: every sequence was checked above.
+    Some(unsafe { core::str::from_utf8_unchecked(bytes) })
+}
+
 /// `items` joined by `", "`, for the lists in error messages.
 pub fn join(items: &[&str]) -> String {
     let mut out = String::new();
@@ -49,6 +84,18 @@ pub fn join(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_edges() {
+        let cases: &[&[u8]] = &[
+            b"", b"ascii", "é中😀".as_bytes(), &[0xc0, 0x80], &[0xc1, 0xbf], &[0xe0, 0x9f, 0xbf], &[0xed, 0xa0, 0x80],
+            &[0xef, 0xbf, 0xbf], &[0xf0, 0x8f, 0xbf, 0xbf], &[0xf4, 0x90, 0x80, 0x80], &[0xf4, 0x8f, 0xbf, 0xbf],
+            &[0xf5, 0x80, 0x80, 0x80], &[0xff], &[0x80], &[0xe2, 0x82], &[0xe2, 0x82, 0xac, 0x80],
+        ];
+        for bytes in cases {
+            assert_eq!(utf8(bytes), core::str::from_utf8(bytes).ok(), "{bytes:x?}");
+        }
+    }
 
     #[test]
     fn agrees_with_std() {

@@ -221,8 +221,8 @@ pub fn packed_io_bytes() -> usize {
 #[wasm_bindgen(js_name = signPackedIo)]
 pub fn sign_packed_io(len: usize) -> i32 {
     let outcome = PACKED_IO.try_with(|io| {
-        let signed = match io.get(..len).map(core::str::from_utf8) {
-            Some(Ok(packed)) => sign_packed(packed),
+        let signed = match io.get(..len).and_then(crate::text::utf8) {
+            Some(packed) => sign_packed(packed),
             _ => Err(DmsError::invalid("signRequest: unreadable packed arguments".into())),
         };
         match signed {
