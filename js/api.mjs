@@ -18,7 +18,8 @@ export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
     resumeTaskFlowInstance: (input, options) => wasm.resumeTaskFlowInstance(input, options, defaultCredentials()),
     signRequest(options, action, params, signing) {
       const packed = pack(options, action, params, signing);
-      return packed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(signPacked(packed));
+      const signed = packed === undefined ? undefined : signPacked(packed);
+      return signed === undefined ? wasm.signRequest(options, action, params, signing) : unpackRequest(signed);
     },
     wasmMemoryBytes: () => wasm.wasmMemoryBytes(),
   };

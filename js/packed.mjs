@@ -64,7 +64,9 @@ export function pack(options, action, params, signing) {
 /**
  * A signer over the module's packed-call buffer (`signPackedIo` in src/wasm/api.rs): the
  * packed text is encoded straight into wasm memory and the request decoded from it, one
- * call that returns a number. Text that may not fit goes through `signRequestPacked`.
+ * call that returns a number. It returns undefined for text that may not fit, which the
+ * caller then signs the general way (the buffer is 64 KiB; such text is a value of tens of
+ * kilobytes, whose own copy dwarfs the crossings).
  */
 export function packedIoSigner(wasm) {
   const [memory, address, size] = [wasm.packedIoMemory(), wasm.packedIoAddress(), wasm.packedIoBytes()];
@@ -75,7 +77,7 @@ export function packedIoSigner(wasm) {
   const buffer = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(memory.buffer, address, size)) : bytes);
   return (packed) => {
     // Up to 3 bytes per UTF-16 unit: what passes this check is encoded whole.
-    if (packed.length * 3 > size) return wasm.signRequestPacked(packed);
+    if (packed.length * 3 > size) return undefined;
     const length = wasm.signPackedIo(encoder.encodeInto(packed, buffer()).written);
     return length >= 0 ? decoder.decode(buffer().subarray(0, length)) : wasm.takePackedIoAside();
   };

@@ -95,8 +95,8 @@ add('resume', KEYS, 'ResumeTaskFlowInstance', { ...IDS, DagVersion: '3' });
 add('a list with strings to encode', KEYS, 'ListTaskFlowInstance', { StartTimeBegin: '2024-01-01 00:00:00', StartTimeEnd: '2024-01-02 00:00:00', PageIndex: 1, PageSize: 20, Tid: 3 });
 add('non-ASCII values', KEYS, 'UpdateTaskFlowNameAndDesc', { DagId: '7', DagName: 'nächtlicher Lauf ✓ 夜间', Description: "a/b?c=d&e f*'()!~" });
 // The packed text goes through a 64 KiB buffer in wasm memory when it surely fits (3 bytes per
-// UTF-16 unit at most), and the request comes back through it when it fits; otherwise
-// through strings. Each way must give the same answer.
+// UTF-16 unit at most), else the call goes the general way; the request comes back through
+// the buffer when it fits, else as a string. Each way must give the same answer.
 add('a request longer than the packed-call buffer', KEYS, 'UpdateTaskFlowNameAndDesc', { DagId: '7', DagName: '中'.repeat(21000) });
 add('arguments too long for the packed-call buffer', KEYS, 'UpdateTaskFlowNameAndDesc', { DagId: '7', DagName: 'x'.repeat(30000) });
 add('an error for arguments too long for the buffer', KEYS, 'UpdateTaskFlowNameAndDesc', { DagId: 'x'.repeat(30000) });

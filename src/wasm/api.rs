@@ -159,14 +159,9 @@ pub fn operation_methods() -> String {
     out
 }
 
-/// `signRequest` with its arguments packed into one string by js/packed.mjs, the request
-/// returned as one string (`src/packed.rs`): one boundary crossing instead of one per key.
-/// The usual way in is `signPackedIo`, through a buffer; this takes what does not fit it.
-#[wasm_bindgen(js_name = signRequestPacked)]
-pub fn sign_request_packed(packed: &str) -> Result<String, JsValue> {
-    sign_packed(packed).map_err(|e| to_js_error(e, None))
-}
-
+/// `signRequest` with its arguments packed into one text by js/packed.mjs, the request
+/// returned as one text (`src/packed.rs`): one boundary crossing instead of one per key.
+/// The text comes and goes through a buffer (`signPackedIo`).
 fn sign_packed(packed: &str) -> Result<String, DmsError> {
     let signed = (|| {
         let call = crate::packed::unpack(packed).ok_or_else(|| DmsError::invalid("signRequest: unreadable packed arguments".into()))?;
