@@ -75,11 +75,19 @@ export function packedIoSigner(wasm) {
   let bytes = new Uint8Array(memory.buffer, address, size);
   // Growing the memory detaches the old buffer, and views on it become empty.
   const buffer = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(memory.buffer, address, size)) : bytes);
+  // While a call reads the buffer, a call made from inside it (a patched global the module
+  // calls into, say) must not write there: it goes the general way.
+  let busy = false;
   return (packed) => {
     // Up to 3 bytes per UTF-16 unit: what passes this check is encoded whole.
-    if (packed.length * 3 > size) return undefined;
-    const length = wasm.signPackedIo(encoder.encodeInto(packed, buffer()).written);
-    return length >= 0 ? decoder.decode(buffer().subarray(0, length)) : wasm.takePackedIoAside();
+    if (busy || packed.length * 3 > size) return undefined;
+    busy = true;
+    try {
+      const length = wasm.signPackedIo(encoder.encodeInto(packed, buffer()).written);
+      return length >= 0 ? decoder.decode(buffer().subarray(0, length)) : wasm.takePackedIoAside();
+    } finally {
+      busy = false;
+    }
   };
 }
 

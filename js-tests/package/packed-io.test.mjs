@@ -24,6 +24,7 @@ function standIn() {
     signPackedIo(length) {
       const input = new TextDecoder().decode(new Uint8Array(memory.buffer, ADDRESS, length));
       calls.push(['io', input]);
+      if (input.startsWith('reenter')) calls.push(['inner', this.reenter('inner call')]);
       if (input.startsWith('grow')) memory.grow(1);
       if (input.startsWith('fail')) {
         aside = { error: new Error(`refused ${input}`) };
@@ -77,4 +78,13 @@ test('text that may not fit is left to the general way, and what is set aside is
   assert.throws(() => sign('fail here'), /refused fail here/);
   assert.equal(sign('still fine'), 'still fine!');
   assert.equal(wasm.calls.length, 4, 'text that may not fit is not sent');
+});
+
+test('a call made from inside a call does not touch the buffer', () => {
+  const wasm = standIn();
+  const sign = packedIoSigner(wasm);
+  wasm.reenter = sign;
+  assert.equal(sign('reenter here'), 'reenter here!');
+  assert.deepEqual(wasm.calls, [['io', 'reenter here'], ['inner', undefined]]);
+  assert.equal(sign('after'), 'after!', 'and the next call uses it again');
 });

@@ -163,6 +163,25 @@ for (const [kind, pkg] of variants) {
     assert.equal(pkg.signRequest(KEYS, STOP, { ...IDS, Tid: '3' }, FIXED).body.split('&Signature=')[1], 'KTYcM%2FjbJejLw4UUT4294Ox5xec%3D');
   });
 
+  test(`${kind}: a signRequest made from inside one (a patched Date.now) signs correctly, and so does the outer`, () => {
+    // The outer call reads its packed arguments from the module's buffer while it signs;
+    // the inner one must not write there.
+    const realNow = Date.now;
+    let inner;
+    Date.now = () => {
+      Date.now = realNow;
+      inner = pkg.signRequest(KEYS, STOP, { ...IDS, Tid: '3' }, FIXED);
+      return Date.UTC(2023, 9, 26, 10, 22, 32);
+    };
+    try {
+      const outer = pkg.signRequest(KEYS, STOP, { ...IDS, Tid: '3' }, { nonce: FIXED.nonce });
+      assert.equal(inner.body.split('&Signature=')[1], 'KTYcM%2FjbJejLw4UUT4294Ox5xec%3D');
+      assert.equal(outer.body, inner.body, 'the same request: the patched clock gave the fixed time');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   test(`${kind}: plain objects take the packed path (their keys are read once)`, () => {
     let ownKeysCalls = 0;
     const options = new Proxy({ ...KEYS }, { ownKeys: (target) => (ownKeysCalls++, Reflect.ownKeys(target)) });
