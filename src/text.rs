@@ -40,9 +40,17 @@ pub fn replace_all(text: &str, from: &str, to: &str) -> String {
 /// the packed arguments (`signPackedIo`), a few hundred bytes per call.
 pub fn utf8(bytes: &[u8]) -> Option<&str> {
     let mut at = 0;
-    while let Some(&lead) = bytes.get(at) {
+    loop {
+        // ASCII, nearly all of the packed text, eight bytes at a time.
+        while let Some(word) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            if u64::from_le_bytes(*word) & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            at += 8;
+        }
+        let Some(&lead) = bytes.get(at) else { break };
         if lead < 0x80 {
-            at += 1; // ASCII, nearly all of it
+            at += 1;
             continue;
         }
         // The length of the sequence, and the range its second byte must be in.
