@@ -26,6 +26,17 @@ pub(crate) fn is_unreserved(byte: u8) -> bool {
     UNRESERVED[usize::from(byte)]
 }
 
+/// How many bytes of `input` are escaped.
+pub(crate) fn count_escapes(input: &[u8]) -> usize {
+    let mut escaped = 0;
+    for &byte in input {
+        if !is_unreserved(byte) {
+            escaped += 1;
+        }
+    }
+    escaped
+}
+
 /// The two upper-case hex digits of an escaped byte.
 #[inline(always)]
 pub(crate) fn hex_digits(byte: u8) -> (u8, u8) {
@@ -35,18 +46,14 @@ pub(crate) fn hex_digits(byte: u8) -> (u8, u8) {
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
 ///
 /// Hot for V3 queries and signatures (V1's canonical query has its own one-pass writer,
-/// `sign::canonical_and_string_to_sign`). So it is written as plain loops over raw bytes: the output length is counted
-/// first, `out` grows once, and each byte is stored directly. The release build is optimized
-/// for size, which leaves iterator adapters and `Vec` growth checks as calls: appending run
-/// by run, or through an iterator of slots, was 3 to 6 times slower.
+/// `sign::canonical_and_string_to_sign`). So it is written as plain loops over raw bytes:
+/// the output length is counted first, `out` grows once, and each byte is stored directly.
+/// The release build is optimized for size, which leaves iterator adapters and `Vec` growth
+/// checks as calls: appending run by run, or through an iterator of slots, was 3 to 6 times
+/// slower.
 pub fn percent_encode_into(out: &mut String, input: &str) {
     let bytes = input.as_bytes();
-    let mut escaped: usize = 0;
-    for &byte in bytes {
-        if !is_unreserved(byte) {
-            escaped += 1;
-        }
-    }
+    let escaped = count_escapes(bytes);
     // SAFETY: (UTF-8) what is written is ASCII, unreserved bytes and escapes, since every
     // non-ASCII byte is escaped; (bounds) exactly `bytes.len() + 2 * escaped` bytes are
     // written after `len`, into capacity reserved for them, and only then is the length set.

@@ -1,7 +1,7 @@
 //! The RPC signature (SignatureVersion 1.0, HMAC-SHA1), as pure functions of their inputs.
 
 use crate::prelude::*;
-use crate::encode::{hex_digits, is_unreserved, percent_encode_into};
+use crate::encode::{count_escapes, hex_digits, is_unreserved, percent_encode_into};
 use crate::mac::HmacKey;
 
 /// A V1 request's canonical query, `enc(name)=enc(value)` pairs sorted by name (byte-wise)
@@ -70,17 +70,6 @@ const COUNT_ESCAPES_ABOVE: usize = 2048;
 /// signature, 28 base64 characters at most 3 bytes each once encoded. Without it, appending
 /// moved the whole query to a bigger block.
 const SIGNATURE_ROOM: usize = "&Signature=".len() + 3 * 28;
-
-/// How many bytes of `input` are escaped.
-fn count_escapes(input: &[u8]) -> usize {
-    let mut escaped = 0;
-    for &byte in input {
-        if !is_unreserved(byte) {
-            escaped += 1;
-        }
-    }
-    escaped
-}
 
 /// Where the next bytes of the query and of the string to sign go.
 struct Writers {
@@ -188,7 +177,7 @@ pub fn push_rpc_signature(out: &mut String, key: &HmacKey, string_to_sign: &str)
 
 /// The RPC signature of a string-to-sign: the key is the secret followed by `&`.
 pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
-    rpc_signature_with(&rpc_key(access_key_secret), string_to_sign)
+    base64(rpc_key(access_key_secret).sign(string_to_sign.as_bytes()).as_slice())
 }
 
 /// The HMAC key of the RPC signature (the secret followed by `&`), to sign with many times.
@@ -197,11 +186,6 @@ pub fn rpc_key(access_key_secret: &str) -> HmacKey<'static> {
     key.extend_from_slice(access_key_secret.as_bytes());
     key.push(b'&');
     HmacKey::new(&crate::mac::SHA1, &key)
-}
-
-/// The RPC signature of a string-to-sign under a key from `rpc_key`.
-pub fn rpc_signature_with(key: &HmacKey, string_to_sign: &str) -> String {
-    base64(key.sign(string_to_sign.as_bytes()).as_slice())
 }
 
 #[cfg(test)]

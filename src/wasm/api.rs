@@ -164,7 +164,7 @@ pub fn operation_methods() -> String {
 /// The text comes and goes through a buffer (`signPackedIo`).
 fn sign_packed(packed: &str) -> Result<String, DmsError> {
     let signed = (|| {
-        let call = crate::packed::unpack(packed).ok_or_else(|| DmsError::invalid("signRequest: unreadable packed arguments".into()))?;
+        let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
         // Packed values are never functions: a function option given is a wrong type, worded
         // as `client_from` words it.
         if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
@@ -175,6 +175,11 @@ fn sign_packed(packed: &str) -> Result<String, DmsError> {
         sign_with(&config, op, &call.params, call.signing)
     })();
     signed.map(|request| crate::packed::pack_request(&request))
+}
+
+/// Packed arguments the JS packer cannot have made (not UTF-8, or not in its format).
+fn unreadable_packed() -> DmsError {
+    DmsError::invalid("signRequest: unreadable packed arguments".into())
 }
 
 /// Bytes of the buffer `signPackedIo` reads its packed arguments from and writes the request to.
@@ -218,7 +223,7 @@ pub fn sign_packed_io(len: usize) -> i32 {
     let outcome = PACKED_IO.try_with(|io| {
         let signed = match io.get(..len).and_then(crate::text::utf8) {
             Some(packed) => sign_packed(packed),
-            _ => Err(DmsError::invalid("signRequest: unreadable packed arguments".into())),
+            _ => Err(unreadable_packed()),
         };
         match signed {
             Ok(request) => match io.get_mut(..request.len()) {
