@@ -137,18 +137,35 @@ fn value(part: &str) -> Option<Value<'_>> {
 /// when the client is made, the body is percent-encoded, header values are ASCII).
 pub fn pack_request(request: &SignedRequest) -> String {
     let mut out = String::with_capacity(request.url.len() + request.body.len() + 160);
-    for part in [request.method, &request.url, &request.body] {
+    for (index, part) in request_parts(request).enumerate() {
+        if index > 0 {
+            out.push('\0');
+        }
         out.push_str(part);
-        out.push('\0');
     }
-    for (name, value) in &request.headers {
-        out.push_str(name);
-        out.push('\0');
-        out.push_str(value);
-        out.push('\0');
-    }
-    out.pop();
     out
+}
+
+/// `pack_request`'s text written at the start of `out`, without building it first: its
+/// length, or None when it does not fit (`out` may then hold part of it).
+pub fn write_packed_request(request: &SignedRequest, out: &mut [u8]) -> Option<usize> {
+    let mut at = 0;
+    for (index, part) in request_parts(request).enumerate() {
+        if index > 0 {
+            *out.get_mut(at)? = 0;
+            at += 1;
+        }
+        out.get_mut(at..at.checked_add(part.len())?)?.copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    Some(at)
+}
+
+/// The parts of a packed request, in order.
+fn request_parts(request: &SignedRequest) -> impl Iterator<Item = &str> {
+    [request.method, request.url.as_str(), request.body.as_str()]
+        .into_iter()
+        .chain(request.headers.iter().flat_map(|(name, value)| [*name, value.as_str()]))
 }
 
 #[cfg(test)]
@@ -229,5 +246,15 @@ mod tests {
         assert_eq!(pack_request(&request), "POST\0https://x/\0A=1\0content-type\0application/x-www-form-urlencoded\0a\0b");
         let no_headers = SignedRequest { method: "GET", url: "u".into(), headers: vec![], body: String::new() };
         assert_eq!(pack_request(&no_headers), "GET\0u\0");
+        for request in [&request, &no_headers] {
+            let packed = pack_request(request);
+            let mut out = [7u8; 96];
+            assert_eq!(write_packed_request(request, &mut out), Some(packed.len()));
+            assert_eq!(&out[..packed.len()], packed.as_bytes());
+            for short in 0..packed.len() {
+                assert_eq!(write_packed_request(request, &mut out[..short]), None, "{short} bytes");
+            }
+            assert_eq!(write_packed_request(request, &mut out[..packed.len()]), Some(packed.len()));
+        }
     }
 }

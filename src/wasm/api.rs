@@ -162,19 +162,16 @@ pub fn operation_methods() -> String {
 /// `signRequest` with its arguments packed into one text by js/packed.mjs, the request
 /// returned as one text (`src/packed.rs`): one boundary crossing instead of one per key.
 /// The text comes and goes through a buffer (`signPackedIo`).
-fn sign_packed(packed: &str) -> Result<String, DmsError> {
-    let signed = (|| {
-        let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
-        // Packed values are never functions: a function option given is a wrong type, worded
-        // as `client_from` words it.
-        if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
-            return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
-        }
-        let config = signing_config(call.options_text, &call.options)?;
-        let op = table_action(Some(call.action), || describe_action_name(call.action))?;
-        sign_with(&config, op, &call.params, call.signing)
-    })();
-    signed.map(|request| crate::packed::pack_request(&request))
+fn sign_packed(packed: &str) -> Result<SignedRequest, DmsError> {
+    let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
+    // Packed values are never functions: a function option given is a wrong type, worded
+    // as `client_from` words it.
+    if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
+        return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
+    }
+    let config = signing_config(call.options_text, &call.options)?;
+    let (op, action) = packed_operation(call.action)?;
+    sign_with(&config, op, action, &call.params, call.signing)
 }
 
 /// Packed arguments the JS packer cannot have made (not UTF-8, or not in its format).
@@ -226,14 +223,11 @@ pub fn sign_packed_io(len: usize) -> i32 {
             _ => Err(unreadable_packed()),
         };
         match signed {
-            Ok(request) => match io.get_mut(..request.len()) {
-                Some(slot) => {
-                    // SAFETY: `slot` is `request.len()` bytes long, and the two do not overlap.
-                    unsafe { core::ptr::copy_nonoverlapping(request.as_ptr(), slot.as_mut_ptr(), slot.len()) };
-                    i32::try_from(request.len()).ok()
-                }
+            // Written straight into the buffer: the arguments borrowed from it are dropped.
+            Ok(request) => match crate::packed::write_packed_request(&request, io) {
+                Some(len) => i32::try_from(len).ok(),
                 None => {
-                    PACKED_IO_ASIDE.set(Some(Ok(request)));
+                    PACKED_IO_ASIDE.set(Some(Ok(crate::packed::pack_request(&request))));
                     Some(-2)
                 }
             },
@@ -274,8 +268,23 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
     let client = client_from(raw_entries(options, "client options")?)?;
     let op = table_action(action.as_string().as_deref(), || describe_action(action))?;
     let params = entries(params, "params")?;
-    let request = sign_with(&client.config, op, &params, entries(signing, "signing options")?)?;
+    let request = sign_with(&client.config, op, op.action(), &params, entries(signing, "signing options")?)?;
     Ok(request_to_js(&request))
+}
+
+/// The operation the last packed call named, with its action: callers sign the same action
+/// again and again, and the table's binary search and reading the action out of its row
+/// were a twentieth of the call.
+static LAST_OPERATION: Global<Option<(&'static Operation, &'static str)>> = Global::new(None);
+
+fn packed_operation(action: &str) -> Result<(&'static Operation, &'static str), DmsError> {
+    if let Some(Some(last)) = LAST_OPERATION.try_with(|last| last.filter(|(_, name)| *name == action)) {
+        return Ok(last);
+    }
+    let op = table_action(Some(action), || describe_action_name(action))?;
+    let found = (op, op.action());
+    LAST_OPERATION.try_with(|last| *last = Some(found));
+    Ok(found)
 }
 
 fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result<&'static Operation, DmsError> {
@@ -283,8 +292,9 @@ fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result
         .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe()])))
 }
 
-/// Validates, then signs with the options' static credentials: what both `signRequest` paths share.
-fn sign_with(config: &ClientConfig, op: &Operation, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
+/// Validates, then signs with the options' static credentials: what both `signRequest` paths
+/// share. `action` is `op.action()`, which the packed path has kept.
+fn sign_with(config: &ClientConfig, op: &Operation, action: &str, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
     let wire = validate(op, params, Naming::Wire)?;
     let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
     for (key, value) in signing {
@@ -310,7 +320,7 @@ fn sign_with(config: &ClientConfig, op: &Operation, params: &[Entry], signing: V
         Some(nonce) => nonce,
         None => Cow::Owned(new_nonce()?),
     };
-    Ok(config.sign_as(credentials, op.action(), &wire, &timestamp, &nonce, method))
+    Ok(config.sign_as(credentials, action, &wire, &timestamp, &nonce, method))
 }
 
 fn describe_action(action: &JsValue) -> String {
