@@ -9,25 +9,7 @@ const MAX_STRING = 1 << 20; // UTF-16 units here, bytes in Rust: longer strings 
 // too: `pack` checks the whole packed text once (see there).
 const packable = (text) => text.length <= MAX_STRING && !text.includes('\0');
 
-/** A value as its tag and text; undefined: not packable. */
-function packValue(value) {
-  switch (typeof value) {
-    case 'string':
-      return packable(value) ? `s${value}` : undefined;
-    case 'number':
-      return Number.isSafeInteger(value) && !Object.is(value, -0) ? `n${value}` : undefined;
-    case 'boolean':
-      return value ? 't' : 'f';
-    case 'bigint':
-      return `b${value}`;
-    case 'undefined':
-      return 'u';
-    default:
-      return value === null ? 'z' : undefined;
-  }
-}
-
-/** `\0count(\0key\0value)*` of a plain object's own enumerable string keys; undefined: none. */
+/** `\0count(\0key\0tag value)*` of a plain object's own enumerable string keys; undefined: not packable. */
 function packEntries(object) {
   if (object === undefined) return '\x000'; // NUL, then the count 0
   if (typeof object !== 'object' || object === null) return undefined;
@@ -37,9 +19,31 @@ function packEntries(object) {
   if (keys.length > MAX_KEYS) return undefined;
   let out = `\0${keys.length}`;
   for (const key of keys) {
-    const value = packValue(object[key]);
-    if (value === undefined || !packable(key)) return undefined;
-    out += `\0${key}\0${value}`;
+    if (!packable(key)) return undefined;
+    const value = object[key];
+    // Each value as its tag letter and text, appended at once.
+    switch (typeof value) {
+      case 'string':
+        if (!packable(value)) return undefined;
+        out += `\0${key}\0s${value}`;
+        break;
+      case 'number':
+        if (!Number.isSafeInteger(value) || Object.is(value, -0)) return undefined;
+        out += `\0${key}\0n${value}`;
+        break;
+      case 'boolean':
+        out += value ? `\0${key}\0t` : `\0${key}\0f`;
+        break;
+      case 'bigint':
+        out += `\0${key}\0b${value}`;
+        break;
+      case 'undefined':
+        out += `\0${key}\0u`;
+        break;
+      default:
+        if (value !== null) return undefined;
+        out += `\0${key}\0z`;
+    }
   }
   return out;
 }
