@@ -137,12 +137,13 @@ fn value(part: &str) -> Option<Value<'_>> {
 /// when the client is made, the body is percent-encoded, header values are ASCII).
 pub fn pack_request(request: &SignedRequest) -> String {
     let mut out = String::with_capacity(request.url.len() + request.body.len() + 160);
-    for (index, part) in request_parts(request).enumerate() {
-        if index > 0 {
+    for_each_part(request, |part, first| {
+        if !first {
             out.push('\0');
         }
         out.push_str(part);
-    }
+        Some(())
+    });
     out
 }
 
@@ -150,22 +151,29 @@ pub fn pack_request(request: &SignedRequest) -> String {
 /// length, or None when it does not fit (`out` may then hold part of it).
 pub fn write_packed_request(request: &SignedRequest, out: &mut [u8]) -> Option<usize> {
     let mut at = 0;
-    for (index, part) in request_parts(request).enumerate() {
-        if index > 0 {
+    for_each_part(request, |part, first| {
+        if !first {
             *out.get_mut(at)? = 0;
             at += 1;
         }
         out.get_mut(at..at.checked_add(part.len())?)?.copy_from_slice(part.as_bytes());
         at += part.len();
-    }
+        Some(())
+    })?;
     Some(at)
 }
 
-/// The parts of a packed request, in order.
-fn request_parts(request: &SignedRequest) -> impl Iterator<Item = &str> {
-    [request.method, request.url.as_str(), request.body.as_str()]
-        .into_iter()
-        .chain(request.headers.iter().flat_map(|(name, value)| [*name, value.as_str()]))
+/// Calls `put(part, is_first)` for each part of a packed request, in order, until it
+/// returns None. Plain calls rather than an iterator chain, which is 184 bytes more wasm.
+fn for_each_part(request: &SignedRequest, mut put: impl FnMut(&str, bool) -> Option<()>) -> Option<()> {
+    put(request.method, true)?;
+    put(&request.url, false)?;
+    put(&request.body, false)?;
+    for (name, value) in &request.headers {
+        put(name, false)?;
+        put(value, false)?;
+    }
+    Some(())
 }
 
 #[cfg(test)]
