@@ -248,7 +248,7 @@ export function renderMarkdown(r) {
             `${ceilingText(ceilingRatio(c.ratios.popCoreOverFloorCjsInsideNet, c.scenarios.floorCjs.insideNetMs))} in-process.`
           : '') +
         (c.ratios.popCoreOverWasmCompileInsideNet && c.ratios.popCoreOverWasmCompileEsmInsideNet
-          ? ` Compiling the package's .wasm and nothing else costs ${ms(c.scenarios.wasmCompile.insideNetMs.median)} ms in-process by require ` +
+          ? ` Compiling the .wasm Node's entries load (\`dist/dms_taskflow_node_bg.wasm\`) and nothing else costs ${ms(c.scenarios.wasmCompile.insideNetMs.median)} ms in-process by require ` +
             `(${Math.round((100 * c.scenarios.wasmCompile.insideNetMs.median) / c.scenarios.packageCjs.insideNetMs.median)}% of the package's require figure) ` +
             `and ${ms(c.scenarios.wasmCompileEsm.insideNetMs.median)} ms as an ES module. pop-core ÷ those, the most a package shipping this module could reach: ` +
             `require ${ceilingText(ceilingRatio(c.ratios.popCoreOverWasmCompileInsideNet, c.scenarios.wasmCompile.insideNetMs), 'that script')} in-process ` +

@@ -80,7 +80,8 @@ function nodeJson(script, scriptArgs = [], nodeArgs = []) {
 }
 
 function cargoBench(rounds, ms, { opt3 = false } = {}) {
-  const env = { ...process.env };
+  // At the opt-level of the wasm Node's entries load (Cargo.toml's `node` profile).
+  const env = { ...process.env, CARGO_PROFILE_BENCH_OPT_LEVEL: 's' };
   if (opt3) Object.assign(env, { CARGO_PROFILE_BENCH_OPT_LEVEL: '3', CARGO_TARGET_DIR: join(root, 'target/bench-opt3') });
   log(`  cargo bench --bench sign${opt3 ? ' (opt-level 3)' : ''}: building`);
   execFileSync('cargo', ['bench', '--bench', 'sign', '--no-run', '-q'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -96,7 +97,7 @@ function cargoBench(rounds, ms, { opt3 = false } = {}) {
 async function signing() {
   log('signing: JS signers (bench/signing.mjs)');
   const js = nodeJson('signing.mjs', flags);
-  const nativeRuns = [{ id: 'native', label: 'native Rust sign_rpc_post (cargo bench, release profile: opt-level z, LTO)', opt3: false }];
+  const nativeRuns = [{ id: 'native', label: 'native Rust sign_rpc_post (cargo bench, opt-level s and LTO, as Node\'s wasm)', opt3: false }];
   if (args.nativeOpt3) nativeRuns.push({ id: 'nativeOpt3', label: 'native Rust sign_rpc_post, opt-level 3 (info)', opt3: true });
   for (const run of nativeRuns) {
     let out;

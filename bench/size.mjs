@@ -33,7 +33,7 @@ export async function run() {
   const esbuild = await import('esbuild');
   const sizesJson = execFileSync(process.execPath, ['scripts/sizes.mjs', '--json'], { cwd: root, encoding: 'utf8' });
   const entries = JSON.parse(sizesJson);
-  const wasm = measure(readFileSync(new URL('../dist/dms_taskflow_bg.wasm', import.meta.url)));
+  const wasm = measure(readFileSync(new URL('../dist/dms_taskflow_node_bg.wasm', import.meta.url)));
 
   const bundles = {};
   for (const target of TARGETS) {
@@ -53,13 +53,13 @@ export async function run() {
           logLevel: 'silent',
         });
         const js = measure(result.outputFiles[0].contents);
-        // For node, the package's glue reads dms_taskflow_bg.wasm from beside the bundle with fs:
-        // that file ships too.
+        // For node, the package's glue reads dms_taskflow_node_bg.wasm (the build for speed) from
+        // beside the bundle with fs: that file ships too.
         const shipsWasm = target.id === 'package' && platform === 'node';
         bundles[target.id][platform] = {
           ok: true,
           ...(shipsWasm ? add(js, wasm) : js),
-          ...(shipsWasm ? { files: 'minified JS + dms_taskflow_bg.wasm', js } : { files: 'minified JS' }),
+          ...(shipsWasm ? { files: 'minified JS + dms_taskflow_node_bg.wasm', js } : { files: 'minified JS' }),
           warnings: result.warnings.length,
           ms: Math.round(performance.now() - started),
         };

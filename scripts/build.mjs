@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds everything the package ships into dist/ (see HACKING.md for why each entry exists):
-//   cargo build (release: opt-level z, LTO, one codegen unit, panic=abort)
-//   -> wasm-bindgen --target nodejs (pkg/node) and --target web (pkg/web), same .wasm
-//   -> wasm-opt -Oz (npm binaryen; Debian's is too old)
+//   cargo build twice (LTO, one codegen unit, panic=abort): profile `release` at opt-level z
+//   for the entries that are downloaded or deployed, profile `node` at opt-level s for Node's
+//   -> wasm-bindgen --target web (pkg/web) from the first, --target nodejs (pkg/node) from the second
+//   -> wasm-opt -Oz on each (npm binaryen; Debian's is too old)
 //   -> the .wasm raw-DEFLATEd, checked to inflate back, base64 into pkg/web/ for dist/web.mjs
 //   -> esbuild: one file per runtime entry (minified but for Node's), plus the .wasm beside them.
 //
@@ -17,7 +18,7 @@ import { inflate } from '../js/inflate.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const at = (...parts) => join(root, ...parts);
 const inputs = ['Cargo.toml', 'Cargo.lock', 'src', 'js', 'scripts/build.mjs', 'package.json'];
-const outputs = ['dist/node.cjs', 'dist/node.mjs', 'dist/web.mjs', 'dist/workerd.mjs', 'dist/edge-light.mjs', 'dist/dms_taskflow_bg.wasm'];
+const outputs = ['dist/node.cjs', 'dist/node.mjs', 'dist/web.mjs', 'dist/workerd.mjs', 'dist/edge-light.mjs', 'dist/dms_taskflow_bg.wasm', 'dist/dms_taskflow_node_bg.wasm'];
 
 function newestMtime(path) {
   const stat = statSync(path);
@@ -78,18 +79,29 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 const started = performance.now();
 
 run('bash', ['scripts/setup.sh']);
-run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime']);
+// Two builds of the same code (Cargo.toml's profiles; HACKING.md says why): browsers, Deno and
+// edge runtimes download or deploy the wasm, so theirs is built for size; Node reads its own
+// from disk, and it is built for speed (signing about 1.15 times as fast, no slower to start:
+// bench/opt-levels.mjs).
+const cargoBuild = (profile) => run('cargo', ['build', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime']);
+cargoBuild('release');
+cargoBuild('node');
 
-// One wasm, two glues: the nodejs glue reads the .wasm with fs; the web glue takes a module
-// or bytes in initSync. wasm-bindgen emits the same .wasm for both.
+// The nodejs glue reads the .wasm with fs; the web glue takes a module or bytes in initSync.
 rmSync(at('pkg'), { recursive: true, force: true });
-run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
+run('wasm-bindgen', ['target/wasm32-unknown-unknown/node/dms_taskflow.wasm',
   '--target', 'nodejs', '--out-dir', 'pkg/node', '--no-typescript']);
 // The nodejs glue requires the JS snippets it imports (js/attempt.mjs) as
 // require(String.raw`./snippets/...`), which esbuild does not resolve: spelled as a plain
-// string, esbuild bundles them into dist/node.cjs like every other entry's.
+// string, esbuild bundles them into dist/node.cjs like every other entry's. It reads its
+// .wasm under the node build's own name, beside the release build's in dist/.
 const nodeGlue = at('pkg/node/dms_taskflow.js');
-writeFileSync(nodeGlue, inlineCatchImports(readFileSync(nodeGlue, 'utf8').replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)));
+const NODE_WASM_PATH = '`${__dirname}/dms_taskflow_bg.wasm`';
+const nodeGlueText = readFileSync(nodeGlue, 'utf8');
+if (nodeGlueText.split(NODE_WASM_PATH).length !== 2) throw new Error(`build: the nodejs glue does not read its .wasm as ${NODE_WASM_PATH} once`);
+writeFileSync(nodeGlue, inlineCatchImports(nodeGlueText
+  .replace(NODE_WASM_PATH, '`${__dirname}/dms_taskflow_node_bg.wasm`')
+  .replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)));
 // Every web-glue entry passes the module to initSync; without the default
 // `new URL('dms_taskflow_bg.wasm', import.meta.url)` fallback, bundlers emit no stray .wasm asset.
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
@@ -97,11 +109,13 @@ run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',
 const webGlue = at('pkg/web/dms_taskflow.js');
 writeFileSync(webGlue, inlineCatchImports(readFileSync(webGlue, 'utf8')));
 // wasm-opt detects the features the module uses; --all-features would enable ones some
-// runtimes lack.
+// runtimes lack. The producers and target-features sections are metadata no runtime reads.
+// -Oz on the node build too: -O2 signed no faster in an A/B (bench/README.md).
 const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
-// The producers and target-features sections are metadata no runtime reads.
-run(at('node_modules/.bin/wasm-opt'), ['-Oz', '--strip-producers', '--strip-target-features', wasmFile, '-o', wasmFile]);
-copyFileSync(wasmFile, at('pkg/node/dms_taskflow_bg.wasm'));
+const nodeWasmFile = at('pkg/node/dms_taskflow_bg.wasm');
+for (const file of [wasmFile, nodeWasmFile]) {
+  run(at('node_modules/.bin/wasm-opt'), ['-Oz', '--strip-producers', '--strip-target-features', file, '-o', file]);
+}
 // dist/web.mjs inlines the wasm as base64 of its raw DEFLATE and inflates it synchronously at
 // import (js/inflate.mjs): served gzipped, base64 of the wasm comes to ~30% more than the wasm
 // deflated, while base64 of the deflated wasm gzips back to within ~1% of it. zlib level 9,
@@ -136,5 +150,6 @@ esbuild('web.mjs', 'web.mjs', ['--format=esm', '--platform=neutral', '--target=e
 esbuild('workerd.mjs', 'workerd.mjs', ['--format=esm', '--platform=neutral', '--target=es2022', '--external:./dms_taskflow_bg.wasm', ...minify]);
 esbuild('edge-light.mjs', 'edge-light.mjs', ['--format=esm', '--platform=neutral', '--target=es2022', '--external:./dms_taskflow_bg.wasm?module', ...minify]);
 copyFileSync(wasmFile, at('dist/dms_taskflow_bg.wasm'));
+copyFileSync(nodeWasmFile, at('dist/dms_taskflow_node_bg.wasm'));
 
 console.log(`build: done in ${((performance.now() - started) / 1000).toFixed(1)} s; sizes: node scripts/sizes.mjs`);

@@ -4,4 +4,4 @@
 // could reach when it is imported.
 import { readFileSync } from 'node:fs';
 
-new WebAssembly.Module(readFileSync(new URL('../../dist/dms_taskflow_bg.wasm', import.meta.url)));
+new WebAssembly.Module(readFileSync(new URL('../../dist/dms_taskflow_node_bg.wasm', import.meta.url)));
