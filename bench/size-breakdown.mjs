@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Where the browser's wasm bytes go: builds the release wasm (opt-level z, as
+// dist/dms_taskflow_bg.wasm) with its function names kept, then adds up the code of each
+// function and the data segments by who owns them. Answers "how small could the download
+// get without dropping a feature": the size target is ≤ 35 KB gzip for everything a browser
+// downloads, and this says what each part of the module costs towards it.
+//
+//   node bench/size-breakdown.mjs        (after npm run build, whose cargo output it reuses)
+//
+// Groups: the core (src/ but src/wasm/: validation, the operation table, signing, JSON,
+// results, errors), the binding (src/wasm/, wasm-bindgen, js-sys, wasm-bindgen-futures and
+// the shims wasm-bindgen writes), sha1's compression, the runtime (allocator, Rust's
+// core/alloc code both sides use), and the data segments (the table's text, messages).
+// Gzip per group is the group's bytes gzipped alone: more than its share of the whole
+// module's gzip (it loses what it shares with the rest), so the groups add up to more.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { constants, gzipSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+
+/** The sections of a wasm module: `{ id, name?, body }`. */
+function sections(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  const out = [];
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    const end = at + size;
+    let name;
+    if (id === 0) {
+      const length = leb();
+      name = new TextDecoder().decode(bytes.subarray(at, at + length));
+      at += length;
+    }
+    out.push({ id, name, body: bytes.subarray(at, end) });
+    at = end;
+  }
+  return out;
+}
+
+/** A LEB128 reader over `bytes`. */
+function reader(bytes) {
+  let at = 0;
+  const r = {
+    get at() {
+      return at;
+    },
+    set at(value) {
+      at = value;
+    },
+    u32() {
+      let value = 0;
+      let shift = 0;
+      let byte;
+      do {
+        byte = bytes[at++];
+        value += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+      return value;
+    },
+    name() {
+      const length = r.u32();
+      const text = new TextDecoder().decode(bytes.subarray(at, at + length));
+      at += length;
+      return text;
+    },
+  };
+  return r;
+}
+
+function owner(name) {
+  if (/^(dms_taskflow::wasm::|wasm_bindgen|js_sys|__wbindgen|__wbg|__externref)/.test(name) || /(externref|multivalue) shim/.test(name)) return 'binding';
+  if (name.includes('dms_taskflow::wasm::')) return 'binding';
+  if (/dms_taskflow::(size_class_heap|wasm_runtime)/.test(name)) return 'runtime';
+  if (name.includes('dms_taskflow::')) return 'core';
+  if (name.startsWith('sha1::')) return 'sha1';
+  // Rust's own code and its generic instances (Vec, String, RefCell, memcpy...), which
+  // either side calls: the demangled name says whose type they were made for, when it does.
+  if (/^<?(core|alloc|compiler_builtins)|^(memcpy|memset|memcmp|memmove|__rust|__rdl|rust_)/.test(name) || /^</.test(name)) {
+    if (/js_sys|wasm_bindgen|dms_taskflow::wasm::|JsValue/.test(name)) return 'binding';
+    if (name.includes('dms_taskflow::')) return 'core';
+    return 'runtime';
+  }
+  // Exports named by #[wasm_bindgen] (signPackedIo, wasmclient_call...) are the binding.
+  return 'binding';
+}
+
+const out = mkdtempSync(join(tmpdir(), 'dms-size-breakdown-'));
+try {
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime']);
+  run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm', '--keep-debug', '--target', 'web', '--out-dir', out, '--no-typescript', '--omit-default-module-path']);
+  const named = join(out, 'named.wasm');
+  // Optimized as scripts/build.mjs does, keeping the name section (-g); the sizes are the
+  // shipped file's, dist/dms_taskflow_bg.wasm.
+  run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '-g', join(out, 'dms_taskflow_bg.wasm'), '-o', named]);
+  const shippedBytes = readFileSync(join(root, 'dist/dms_taskflow_bg.wasm'));
+  const all = sections(readFileSync(named));
+
+  let imported = 0;
+  for (const section of all.filter((s) => s.id === 2)) {
+    const r = reader(section.body);
+    for (let count = r.u32(), i = 0; i < count; i++) {
+      r.name();
+      r.name();
+      const kind = section.body[r.at++];
+      if (kind === 0) {
+        imported += 1;
+        r.u32();
+      } else if (kind === 1) {
+        r.at += 1;
+        const flags = r.u32();
+        r.u32();
+        if (flags & 1) r.u32();
+      } else if (kind === 2) {
+        const flags = r.u32();
+        r.u32();
+        if (flags & 1) r.u32();
+      } else if (kind === 3) {
+        r.at += 2;
+      } else {
+        throw new Error(`import kind ${kind}`);
+      }
+    }
+  }
+  const names = new Map();
+  const nameSection = all.find((s) => s.id === 0 && s.name === 'name');
+  if (!nameSection) throw new Error('no name section: wasm-bindgen --keep-debug and wasm-opt -g keep it');
+  {
+    const r = reader(nameSection.body);
+    while (r.at < nameSection.body.length) {
+      const kind = nameSection.body[r.at++];
+      const size = r.u32();
+      const end = r.at + size;
+      if (kind === 1) for (let count = r.u32(), i = 0; i < count; i++) names.set(r.u32(), r.name());
+      r.at = end;
+    }
+  }
+
+  const groups = new Map();
+  const add = (group, bytes) => {
+    const entry = groups.get(group) ?? { raw: 0, parts: [] };
+    entry.raw += bytes.length;
+    entry.parts.push(bytes);
+    groups.set(group, entry);
+  };
+  const code = all.find((s) => s.id === 10);
+  {
+    const r = reader(code.body);
+    for (let count = r.u32(), i = 0; i < count; i++) {
+      const size = r.u32();
+      const body = code.body.subarray(r.at, r.at + size);
+      r.at += size;
+      add(owner(names.get(imported + i) ?? ''), body);
+    }
+  }
+  for (const section of all.filter((s) => s.id === 11)) add('data', section.body);
+  const codeAndData = [...groups.values()].reduce((sum, g) => sum + g.raw, 0);
+  add('module structure', Buffer.alloc(Math.max(0, shippedBytes.length - codeAndData)));
+
+  const labels = {
+    core: 'core: validation, the operation table reader, signing (V1, V3), JSON, results, errors',
+    binding: 'binding: src/wasm/, wasm-bindgen, js-sys, futures, generated shims',
+    sha1: 'sha1 compression (opt-level 3)',
+    runtime: "runtime: allocator, Rust's core/alloc code both sides call",
+    data: 'data: the operation table text, messages, constants',
+    'module structure': 'types, imports, exports, tables, section headers (no names)',
+  };
+  console.log(`The release wasm (opt-level z, wasm-opt -Oz): ${shippedBytes.length.toLocaleString('en-US')} bytes, ${kb(gzip(shippedBytes))} gzip.\n`);
+  console.log('| part | raw bytes | gzip alone |');
+  console.log('|---|---:|---:|');
+  for (const [group, entry] of [...groups].sort((a, b) => b[1].raw - a[1].raw)) {
+    const alone = group === 'module structure' ? '—' : kb(gzip(Buffer.concat(entry.parts)));
+    console.log(`| ${labels[group] ?? group} | ${entry.raw.toLocaleString('en-US')} | ${alone} |`);
+  }
+  const coreLike = ['core', 'sha1', 'data'].flatMap((g) => groups.get(g)?.parts ?? []);
+  console.log(`\nThe core with sha1 and the data, gzipped together: ${kb(gzip(Buffer.concat(coreLike)))}; with the runtime too: ${kb(gzip(Buffer.concat([...coreLike, ...groups.get('runtime').parts])))}.`);
+  // dist/web.mjs's own JS (glue, API, inflater): the file without its one long base64 literal.
+  const web = readFileSync(join(root, 'dist/web.mjs'), 'utf8');
+  const inlined = web.match(/"[A-Za-z0-9+/=]{10000,}"/);
+  if (!inlined) throw new Error('dist/web.mjs: no inlined wasm found');
+  console.log(`dist/web.mjs is ${kb(gzip(Buffer.from(web)))} gzip; its JS without the inlined wasm, ${kb(gzip(Buffer.from(web.replace(inlined[0], '""'))))}.`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
