@@ -159,9 +159,9 @@ pub fn operation_methods() -> String {
     out
 }
 
-/// `signRequest` with its arguments packed into one text by js/packed.mjs, the request
-/// returned as one text (`src/packed.rs`): one boundary crossing instead of one per key.
-/// The text comes and goes through a buffer (`signPackedIo`).
+/// `signRequest` with its arguments packed into one text by js/packed.mjs
+/// (`src/packed.rs`): one boundary crossing instead of one per key. `signPackedIo` reads
+/// the text from its buffer and writes the request, packed, back into it.
 fn sign_packed(packed: &str) -> Result<SignedRequest, DmsError> {
     let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
     // Packed values are never functions: a function option given is a wrong type, worded
@@ -223,7 +223,8 @@ pub fn sign_packed_io(len: usize) -> i32 {
             _ => Err(unreadable_packed()),
         };
         match signed {
-            // Written straight into the buffer: the arguments borrowed from it are dropped.
+            // Written straight into the buffer: the request owns its text, so nothing still
+            // borrows the arguments read from there.
             Ok(request) => match crate::packed::write_packed_request(&request, io) {
                 Some(len) => i32::try_from(len).ok(),
                 None => {
@@ -274,7 +275,8 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
 
 /// The operation the last packed call named, with its action: callers sign the same action
 /// again and again, and the table's binary search and reading the action out of its row
-/// were a twentieth of the call.
+/// cost a few percent of the call (A/Bs at opt-level z: 11.32 -> 11.03 µs for keeping the
+/// operation, 9.26 -> 9.14 µs for keeping its action too).
 static LAST_OPERATION: Global<Option<(&'static Operation, &'static str)>> = Global::new(None);
 
 fn packed_operation(action: &str) -> Result<(&'static Operation, &'static str), DmsError> {
