@@ -10,7 +10,7 @@
 //   node scripts/build.mjs              build (installs the toolchain first if missing)
 //   node scripts/build.mjs --if-needed  skip when dist/ is newer than every input
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { inflate } from '../js/inflate.mjs';
@@ -112,7 +112,9 @@ writeFileSync(webGlue, inlineCatchImports(readFileSync(webGlue, 'utf8')));
 // runtimes lack. The producers and target-features sections are metadata no runtime reads.
 // -Oz on the node build too: -O2 signed no faster in an A/B (bench/README.md).
 const wasmFile = at('pkg/web/dms_taskflow_bg.wasm');
-const nodeWasmFile = at('pkg/node/dms_taskflow_bg.wasm');
+// Under the name the rewritten nodejs glue reads, so pkg/node/ loads as it is.
+const nodeWasmFile = at('pkg/node/dms_taskflow_node_bg.wasm');
+renameSync(at('pkg/node/dms_taskflow_bg.wasm'), nodeWasmFile);
 for (const file of [wasmFile, nodeWasmFile]) {
   run(at('node_modules/.bin/wasm-opt'), ['-Oz', '--strip-producers', '--strip-target-features', file, '-o', file]);
 }
