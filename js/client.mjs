@@ -1,3 +1,4 @@
+import { OPERATION_ACTIONS } from './operation-actions.mjs';
 import { waitForInstance } from './wait.mjs';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
@@ -29,13 +30,12 @@ export function defineDmsClient(wasm, DmsError) {
       }
     }
 
-    // One method per task-flow operation, from the table compiled into the wasm
-    // (`stopTaskFlowInstance`, `listTaskFlowInstance`, ...).
+    // One method per task-flow operation (`stopTaskFlowInstance`, `listTaskFlowInstance`,
+    // ...): the action with its first letter lower-cased. The list is generated from the same
+    // spec as the wasm's table (scripts/gen-operations.mjs, which checks the naming rule).
     static {
-      const names = wasm.operationMethods().split('\0'); // method, action, method, action...
-      for (let i = 0; i + 1 < names.length; i += 2) {
-        const method = names[i];
-        const action = names[i + 1];
+      for (const action of OPERATION_ACTIONS.split('\0')) {
+        const method = action[0].toLowerCase() + action.slice(1);
         // Written as an object-literal method so the function is named after the operation
         // (stack traces, inspection) and, like class methods, not enumerable.
         const operation = {

@@ -247,13 +247,18 @@ mod tests {
         assert_eq!(params, 182);
     }
 
-    /// The JS names the generator wrote into the TypeScript types are the ones the table's
-    /// readers derive (`camel_case`), for every method and parameter.
+    /// The JS names the generator wrote into the TypeScript types, and those DmsClient makes
+    /// from js/operation-actions.mjs (the action, first letter lower-cased), are the ones the
+    /// table's readers derive (`camel_case`), for every method and parameter.
     #[test]
     fn camel_names_agree_with_the_generated_types() {
         let types = include_str!("../types/operations.d.ts");
+        let actions = include_str!("../js/operation-actions.mjs");
+        let listed = actions.split_once("OPERATION_ACTIONS = '").unwrap().1.split_once('\'').unwrap().0;
+        assert_eq!(listed, OPERATIONS.iter().map(Operation::action).collect::<Vec<_>>().join("\\0"));
         for op in OPERATIONS {
             let action = op.action();
+            assert_eq!(op.method(), format!("{}{}", action[..1].to_ascii_lowercase(), &action[1..]), "js/client.mjs's naming rule");
             assert!(types.contains(&format!("\n  {}(params: {action}Params,", op.method())), "{action}");
             let start = types.find(&format!("export interface {action}Params {{\n")).unwrap();
             let block = types[start..].split_once('{').unwrap().1.split_once('}').unwrap().0;

@@ -7,7 +7,7 @@ use core::cell::{Cell, RefCell};
 use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
-use crate::operations::{by_action, Fields, Operation, OPERATIONS};
+use crate::operations::{by_action, Fields, Operation};
 use crate::params::{decimal, validate, validate_any, Entry, Naming, Value};
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
@@ -139,24 +139,6 @@ pub fn sign_request(options: JsValue, action: JsValue, params: JsValue, signing:
 #[wasm_bindgen(js_name = wasmMemoryBytes)]
 pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
-}
-
-/// Every operation of the table as `method \0 action`, pairs joined by NUL: the JS
-/// `DmsClient` defines one method per pair (js/client.mjs), so the table stays the only list.
-/// One string, since the class definition calls this at import, where 104 strings and 52
-/// arrays crossing one by one showed in the cold start.
-#[wasm_bindgen(js_name = operationMethods)]
-pub fn operation_methods() -> String {
-    let mut out = String::with_capacity(OPERATIONS.len() * 48);
-    for op in OPERATIONS {
-        if !out.is_empty() {
-            out.push('\0');
-        }
-        out.push_str(&op.method());
-        out.push('\0');
-        out.push_str(op.action());
-    }
-    out
 }
 
 /// `signRequest` with its arguments packed into one text by js/packed.mjs
