@@ -18,73 +18,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
+import { functionNames, reader, sections } from './lib/wasm-sections.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
-
-/** The sections of a wasm module: `{ id, name?, body }`. */
-function sections(bytes) {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value;
-  };
-  const out = [];
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
-    let name;
-    if (id === 0) {
-      const length = leb();
-      name = new TextDecoder().decode(bytes.subarray(at, at + length));
-      at += length;
-    }
-    out.push({ id, name, body: bytes.subarray(at, end) });
-    at = end;
-  }
-  return out;
-}
-
-/** A LEB128 reader over `bytes`. */
-function reader(bytes) {
-  let at = 0;
-  const r = {
-    get at() {
-      return at;
-    },
-    set at(value) {
-      at = value;
-    },
-    u32() {
-      let value = 0;
-      let shift = 0;
-      let byte;
-      do {
-        byte = bytes[at++];
-        value += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
-      return value;
-    },
-    name() {
-      const length = r.u32();
-      const text = new TextDecoder().decode(bytes.subarray(at, at + length));
-      at += length;
-      return text;
-    },
-  };
-  return r;
-}
 
 function owner(name) {
   if (/^(dms_taskflow::wasm::|wasm_bindgen|js_sys|__wbindgen|__wbg|__externref)/.test(name) || /(externref|multivalue) shim/.test(name)) return 'binding';
@@ -140,19 +79,8 @@ try {
       }
     }
   }
-  const names = new Map();
-  const nameSection = all.find((s) => s.id === 0 && s.name === 'name');
-  if (!nameSection) throw new Error('no name section: wasm-bindgen --keep-debug and wasm-opt -g keep it');
-  {
-    const r = reader(nameSection.body);
-    while (r.at < nameSection.body.length) {
-      const kind = nameSection.body[r.at++];
-      const size = r.u32();
-      const end = r.at + size;
-      if (kind === 1) for (let count = r.u32(), i = 0; i < count; i++) names.set(r.u32(), r.name());
-      r.at = end;
-    }
-  }
+  const names = functionNames(readFileSync(named));
+  if (names.size === 0) throw new Error('no name section: wasm-bindgen --keep-debug and wasm-opt -g keep it');
 
   const groups = new Map();
   const add = (group, bytes) => {

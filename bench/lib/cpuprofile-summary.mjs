@@ -12,6 +12,7 @@
 // only `wasm-function[N]`. Sampling is on wall-clock time, so a process that waits for
 // the CPU is over-counted: compare shares and differences, not absolute times.
 import { readFileSync } from 'node:fs';
+import { functionNames } from './wasm-sections.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -22,47 +23,7 @@ const calls = Number(opt('calls', 0));
 const top = Number(opt('top', 40));
 
 // wasm-function[N] -> name.
-const wasmNames = new Map();
-if (opt('wasm')) {
-  const bytes = readFileSync(opt('wasm'));
-  let at = 8;
-  const leb = () => {
-    let result = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[at++];
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result;
-  };
-  const name = () => {
-    const length = leb();
-    const text = bytes.toString('utf8', at, at + length);
-    at += length;
-    return text;
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
-    if (id === 0 && name() === 'name') {
-      while (at < end) {
-        const sub = bytes[at++];
-        const subEnd = at + leb();
-        if (sub === 1) {
-          for (let count = leb(); count > 0; count--) {
-            const index = leb();
-            wasmNames.set(index, name());
-          }
-        }
-        at = subEnd;
-      }
-    }
-    at = end;
-  }
-}
+const wasmNames = opt('wasm') ? functionNames(readFileSync(opt('wasm'))) : new Map();
 
 function group(frame) {
   const { functionName: fn, url } = frame;
