@@ -27,7 +27,7 @@ import { pack, packedIoSigner, unpackRequest } from '../js/packed.mjs';
 import { ACTION, CREDENTIALS, EXPECTED_BODY, PARAMS, SIGNING } from './lib/fixture.mjs';
 import { signRequestPlain } from './lib/plain-signer.mjs';
 import { timeInterleaved } from './lib/interleave.mjs';
-import { summarize } from './lib/stats.mjs';
+import { rotate, summarize } from './lib/stats.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const argv = process.argv.slice(2);
@@ -71,13 +71,13 @@ function coldStarts(builds) {
   writeFileSync(probe, COLD_PROBE);
   const times = Object.fromEntries(builds.map((build) => [build.id, []]));
   for (let i = 0; i < COLD; i++) {
-    for (const build of i % 2 ? [...builds].reverse() : builds) {
+    for (const build of rotate(builds, i)) {
       const result = spawnSync(process.execPath, [probe, build.glue], { encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`cold start of ${build.id} failed: ${result.stderr}`);
       times[build.id].push(Number(result.stdout));
     }
   }
-  return Object.fromEntries(Object.entries(times).map(([id, ms]) => [id, { median: summarize(ms).median, min: Math.min(...ms), max: Math.max(...ms) }]));
+  return Object.fromEntries(Object.entries(times).map(([id, ms]) => [id, summarize(ms)]));
 }
 const require = createRequire(import.meta.url);
 const options = { ...CREDENTIALS };
