@@ -152,8 +152,8 @@ fn sign_packed(packed: &str) -> Result<SignedRequest, DmsError> {
         return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
     }
     let config = signing_config(call.options_text, &call.options)?;
-    let (op, action) = packed_operation(call.action)?;
-    sign_with(&config, op, action, &call.params, call.signing)
+    let op = packed_operation(call.action)?;
+    sign_with(&config, op, &call.params, call.signing)
 }
 
 /// Packed arguments the JS packer cannot have made (not UTF-8, or not in its format).
@@ -251,24 +251,22 @@ fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, sig
     let client = client_from(raw_entries(options, "client options")?)?;
     let op = table_action(action.as_string().as_deref(), || describe_action(action))?;
     let params = entries(params, "params")?;
-    let request = sign_with(&client.config, op, op.action(), &params, entries(signing, "signing options")?)?;
+    let request = sign_with(&client.config, op, &params, entries(signing, "signing options")?)?;
     Ok(request_to_js(&request))
 }
 
-/// The operation the last packed call named, with its action: callers sign the same action
-/// again and again, and the table's binary search and reading the action out of its row
-/// cost a few percent of the call (A/Bs at opt-level z: 11.32 -> 11.03 µs for keeping the
-/// operation, 9.26 -> 9.14 µs for keeping its action too).
+/// The operation the last packed call named, with its action to compare the next call's
+/// with: callers sign the same action again and again, and the table's binary search cost a
+/// few percent of the call (A/B at opt-level z: 11.32 -> 11.03 µs).
 static LAST_OPERATION: Global<Option<(&'static Operation, &'static str)>> = Global::new(None);
 
-fn packed_operation(action: &str) -> Result<(&'static Operation, &'static str), DmsError> {
-    if let Some(Some(last)) = LAST_OPERATION.try_with(|last| last.filter(|(_, name)| *name == action)) {
-        return Ok(last);
+fn packed_operation(action: &str) -> Result<&'static Operation, DmsError> {
+    if let Some(Some((op, _))) = LAST_OPERATION.try_with(|last| last.filter(|(_, name)| *name == action)) {
+        return Ok(op);
     }
     let op = table_action(Some(action), || describe_action_name(action))?;
-    let found = (op, op.action());
-    LAST_OPERATION.try_with(|last| *last = Some(found));
-    Ok(found)
+    LAST_OPERATION.try_with(|last| *last = Some((op, op.action())));
+    Ok(op)
 }
 
 fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result<&'static Operation, DmsError> {
@@ -276,9 +274,8 @@ fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result
         .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe()])))
 }
 
-/// Validates, then signs with the options' static credentials: what both `signRequest` paths
-/// share. `action` is `op.action()`, which the packed path has kept.
-fn sign_with(config: &ClientConfig, op: &Operation, action: &str, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
+/// Validates, then signs with the options' static credentials: what both `signRequest` paths share.
+fn sign_with(config: &ClientConfig, op: &Operation, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
     let wire = validate(op, params, Naming::Wire)?;
     let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
     for (key, value) in signing {
@@ -304,7 +301,7 @@ fn sign_with(config: &ClientConfig, op: &Operation, action: &str, params: &[Entr
         Some(nonce) => nonce,
         None => Cow::Owned(new_nonce()?),
     };
-    Ok(config.sign_as(credentials, action, &wire, &timestamp, &nonce, method))
+    Ok(config.sign_as(credentials, op.action(), &wire, &timestamp, &nonce, method))
 }
 
 fn describe_action(action: &JsValue) -> String {
