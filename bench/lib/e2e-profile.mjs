@@ -122,6 +122,50 @@ const VARIANTS = {
       return fetch(url, { method, headers, body }).then((response) => response.json()).finally(() => clearTimeout(timer));
     };
   },
+  'raw-text': (base, count) => {
+    const requests = presign(base, count);
+    return async (offset) => {
+      const { url, method, headers, body } = requests[offset];
+      const response = await fetch(url, { method, headers, body });
+      return JSON.parse(await response.text());
+    };
+  },
+  'raw-headers': (base, count) => {
+    const requests = presign(base, count);
+    return (offset) => {
+      const { url, method, headers, body } = requests[offset];
+      return fetch(url, { method, headers, body }).then((response) => {
+        response.headers.get('date');
+        response.headers.get('age');
+        return response.json();
+      });
+    };
+  },
+  'raw-signal-timer': (base, count) => {
+    const requests = presign(base, count);
+    return async (offset) => {
+      const { url, method, headers, body } = requests[offset];
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 30_000);
+      try {
+        return await fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  },
+  // The duties no client can drop: a fresh signature per call (the gateway rejects a reused
+  // nonce; the package's own signer, the fastest here) and a timeout that aborts the fetch.
+  'raw-sign-abortable': () => async (offset, id) => {
+    const { url, method, headers, body } = signRequest({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
+    } finally {
+      clearTimeout(timer);
+    }
+  },
   'raw-manual': (base, count) => {
     const requests = presign(base, count);
     return (offset) => {
