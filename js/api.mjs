@@ -6,10 +6,13 @@ import { pack, packedIoSigner, unpackRequest } from './packed.mjs';
 
 /**
  * `defaultCredentials()` (Node only) returns credentials from the environment, which the
- * one-shot functions use when their input names none.
+ * one-shot functions use when their input names none. `randomHex(n)` (Node only) returns n
+ * bytes from a CSPRNG as 2n hex digits, for nonces; without it, or when it returns anything
+ * else, the module calls `crypto.getRandomValues`, looked up when a nonce is needed.
  */
-export function createApi(wasm, { defaultCredentials = () => undefined } = {}) {
+export function createApi(wasm, { defaultCredentials = () => undefined, randomHex } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
+  if (randomHex) wasm.__setRandomSource(randomHex);
   const signPacked = packedIoSigner(wasm);
   return {
     DmsClient: defineDmsClient(wasm, DmsError),

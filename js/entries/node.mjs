@@ -1,8 +1,31 @@
 // Node (bundled to dist/node.cjs): the wasm-bindgen `nodejs` glue compiles the .wasm beside
 // it synchronously with fs, so there is no init step. dist/node.mjs re-exports this CommonJS
 // module, so `require` and `import` users share one instance and one DmsError class.
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readSync } from 'node:fs';
 import * as wasm from '../../pkg/node/dms_taskflow.js';
 import { createApi } from '../api.mjs';
+
+// Nonces' random bytes from the kernel's CSPRNG, as the hex digits `__setRandomSource` asks
+// for. Node 20 loads its whole crypto stack on the first use of `crypto` (about 5 ms, a
+// third of loading this package and signing once: bench/cold), and the package needs
+// nothing else from it, since it signs in wasm; /dev/urandom is one read of the bytes
+// `getRandomValues` would have drawn on. Where there is no /dev/urandom (Windows) or it
+// gives short, undefined: the module then calls `crypto.getRandomValues`.
+function randomHex(length) {
+  if (globalThis.process?.platform === 'win32') return undefined;
+  try {
+    const bytes = Buffer.alloc(length);
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      return readSync(fd, bytes, 0, length, null) === length ? bytes.toString('hex') : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined; // not readable here (a sandbox)
+  }
+}
 
 // The variables the vendor's tools read. Only the one-shot functions (and the CLI) use them,
 // and only when given no credentials.
@@ -14,4 +37,4 @@ function credentialsFromEnvironment() {
   return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
 }
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, { defaultCredentials: credentialsFromEnvironment });
+export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, { defaultCredentials: credentialsFromEnvironment, randomHex });

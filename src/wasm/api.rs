@@ -31,6 +31,34 @@ extern "C" {
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
 }
 
+/// Where nonces' random bytes come from when the entry point names a source (Node's does,
+/// see js/entries/node.mjs); otherwise `crypto.getRandomValues`.
+static RANDOM_SOURCE: Global<Option<Function>> = Global::new(None);
+
+/// Called once by an entry point with a function that returns `2 * n` hex digits of `n` bytes
+/// from a CSPRNG, `n` being its argument. Text, not a filled Uint8Array: the call then has
+/// the signature of imports the module already has (see "One wrapper per import signature"
+/// in convert.rs).
+#[wasm_bindgen(js_name = __setRandomSource)]
+pub fn set_random_source(source: Function) {
+    RANDOM_SOURCE.set(Some(source));
+}
+
+/// Fills `buffer` from the entry point's source or, without one (or when it fails or gives
+/// anything but the hex digits asked for), `crypto.getRandomValues`.
+fn fill_random(buffer: &mut [u8]) -> Result<(), ()> {
+    let from_source = RANDOM_SOURCE
+        .get()
+        .flatten()
+        .and_then(|source| source.call1(&JsValue::UNDEFINED, &JsValue::from(buffer.len() as u32)).ok())
+        .and_then(|hex| hex.as_string())
+        .is_some_and(|hex| crate::sign_v3::decode_hex_into(&hex, buffer));
+    if from_source {
+        return Ok(());
+    }
+    get_random_values(buffer).map(|_| ()).map_err(|_| ())
+}
+
 /// A configured client. Settings are immutable; the little mutable state (learned clock
 /// offset, cached credentials) sits in `Cell`/`RefCell`s borrowed only between awaits, so
 /// any number of calls may be in flight at once.
@@ -732,10 +760,10 @@ fn now(offset_ms: f64) -> String {
 }
 
 /// Random bytes for nonces, drawn from the host's CSPRNG a pool at a time: one
-/// `crypto.getRandomValues` call per 64 nonces instead of one per request (each is a
-/// crossing into JS and a C++ call). The bytes are the same CSPRNG's, each used once.
-/// The pool is never borrowed across a JS call, so a `getRandomValues` that re-enters the
-/// module cannot make a borrow fail.
+/// `crypto.getRandomValues` (or entry point source) call per 64 nonces instead of one per
+/// request (each is a crossing into JS and a C++ call). The bytes are the same CSPRNG's,
+/// each used once. The pool is never borrowed across a JS call, so a source that re-enters
+/// the module cannot make a borrow fail.
 const NONCE_BYTES: usize = 16;
 const POOL_BYTES: usize = 64 * NONCE_BYTES;
 
@@ -765,7 +793,7 @@ fn new_nonce() -> Result<String, DmsError> {
         Some(bytes) => bytes,
         None => {
             let mut fresh = [0u8; POOL_BYTES];
-            get_random_values(&mut fresh)
+            fill_random(&mut fresh)
                 .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
             let mut bytes = [0u8; NONCE_BYTES];
             let (first, rest) = fresh.split_at(NONCE_BYTES);
