@@ -1,5 +1,7 @@
 // Cold start: a fresh `node` process per sample that loads a library and builds its first
-// signed request (each script checks the result and exits 1 if it is wrong). Samples are
+// signed request (each script checks the result and exits 1 if it is wrong; the package and
+// pop-core sign with a fresh nonce and the current time, as a real first call does, and
+// print the body, whose signature is checked here with the emulator's node:crypto signer). Samples are
 // interleaved (one of each scenario per pass, rotating order) after one unrecorded pass
 // that warms the file cache. Every figure is reported minus a bare `node -e 0` measured the
 // same way in the same passes. Two clocks: the wall time of the whole process as the parent
@@ -8,6 +10,8 @@
 // noisiest parts on a shared machine.
 import { spawnSync } from 'node:child_process';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
+import { signRpc } from '../emulator/signature.mjs';
+import { CREDENTIALS } from './lib/fixture.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -15,11 +19,11 @@ export const SCENARIOS = [
   { id: 'bare', label: 'node -e 0 (subtracted from every figure)', args: ['-e', '0'] },
   { id: 'floor', label: 'import an empty ES module (floor)', args: ['bench/cold/floor.mjs'] },
   { id: 'floorCjs', label: 'require an empty CommonJS module (floor for require)', args: ['bench/cold/floor.cjs'] },
-  { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'] },
-  { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'] },
+  { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'], signs: true },
+  { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'], signs: true },
   { id: 'wasmCompile', label: "require a script that only compiles the package's .wasm (no glue, no instantiation, no call)", args: ['bench/cold/wasm-compile.cjs'] },
   { id: 'wasmCompileEsm', label: "the same, as an ES module", args: ['bench/cold/wasm-compile.mjs'] },
-  { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'] },
+  { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'], signs: true },
   { id: 'openapiCore', label: '@alicloud/openapi-core: require + first getRPCSignature', args: ['bench/cold/openapi-core.cjs'] },
   { id: 'openapiUtil', label: '@alicloud/openapi-util: require + first getRPCSignature', args: ['bench/cold/openapi-util.cjs'] },
 ];
@@ -29,9 +33,24 @@ function sample(scenario) {
   const result = spawnSync(process.execPath, ['-r', './bench/cold/exit-time.cjs', ...scenario.args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`cold start: ${scenario.args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (scenario.signs) checkSigned(scenario, String(result.stdout));
   const inside = Number(/cold-ms ([0-9.]+)/.exec(result.stdout)?.[1]);
   if (!Number.isFinite(inside)) throw new Error(`cold start: ${scenario.args.join(' ')} printed no exit time`);
   return { ms, inside };
+}
+
+/** The printed body is signed with the fixture's secret, a fresh nonce and about now. */
+function checkSigned(scenario, stdout) {
+  const fail = (why) => {
+    throw new Error(`cold start: ${scenario.args.join(' ')}: ${why}`);
+  };
+  const body = /^signed-body (.*)$/m.exec(stdout)?.[1] ?? fail('printed no signed body');
+  const params = Object.fromEntries(new URLSearchParams(body));
+  const { Signature: signature, ...signed } = params;
+  if (signature !== signRpc('POST', signed, CREDENTIALS.accessKeySecret)) fail(`wrong signature in ${body}`);
+  if (!/^[0-9a-f]{32}$/.test(signed.SignatureNonce ?? '')) fail(`not a fresh 32-hex nonce: ${signed.SignatureNonce}`);
+  if (signed.SignatureNonce === '3156853299f313e23d1673dc12e1703d') fail('the fixture nonce, not a fresh one');
+  if (!(Math.abs(Date.parse(signed.Timestamp) - Date.now()) < 60_000)) fail(`timestamp ${signed.Timestamp} is not now`);
 }
 
 export async function run({ quick }) {
