@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { startEmulatorProcess } from './lib/emulator-control.mjs';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 import { drive } from './lib/drive.mjs';
-import { callPlain } from './lib/plain-client.mjs';
+import { callPlain, withTimeout } from './lib/plain-client.mjs';
 
 const require = createRequire(import.meta.url);
 const { DmsClient, signRequest } = require('dms-taskflow');
@@ -38,7 +38,6 @@ const MODES = [
 ];
 const ACCOUNT = { accessKeyId: 'LTAI5tEmulatorKeyId01', accessKeySecret: 'emulator-secret-01' }; // emulator test key
 const DAG_ID = '7001';
-const TIMEOUT_MS = 30_000; // the package's default
 
 const emu = await startEmulatorProcess();
 const client = new DmsClient({ ...ACCOUNT, endpoint: emu.url });
@@ -74,15 +73,9 @@ const CONTENDERS = [
   {
     id: 'floor',
     label: 'floor: signRequest per call + a timeout that aborts the fetch, nothing else',
-    prepare: () => async (offset, id) => {
+    prepare: () => (offset, id) => {
       const { url, method, headers, body } = signRequest({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
-      try {
-        return await fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
-      } finally {
-        clearTimeout(timer);
-      }
+      return withTimeout((signal) => fetch(url, { method, headers, body, signal }).then((response) => response.json()));
     },
   },
   {

@@ -19,7 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 import { startEmulatorProcess } from './emulator-control.mjs';
-import { callPlain } from './plain-client.mjs';
+import { callPlain, withTimeout } from './plain-client.mjs';
 import { drive } from './drive.mjs';
 
 const require = createRequire(import.meta.url);
@@ -73,106 +73,54 @@ const presign = (base, count, endpoint = emu.url) => {
   return requests;
 };
 
+// A variant that sends requests signed before the batch: `send(request)` per call.
+const presigned = (send) => (base, count) => {
+  const requests = presign(base, count);
+  return (offset) => send(requests[offset]);
+};
+const json = (response) => response.json();
+
 const VARIANTS = {
   // The ceiling of bench/e2e.mjs: pre-signed, fetch, .json().
-  raw: (base, count) => {
-    const requests = presign(base, count);
-    return (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      return fetch(url, { method, headers, body }).then((response) => response.json());
-    };
-  },
+  raw: presigned(({ url, method, headers, body }) => fetch(url, { method, headers, body }).then(json)),
   // raw, plus what the package does around fetch: a fresh nonce signature per call (signRequest),
   // AbortController + setTimeout/clearTimeout, redirect: 'manual', text() then JSON.parse.
   'raw-sign': () => (offset, id) => {
     const { url, method, headers, body } = signRequest({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
-    return fetch(url, { method, headers, body }).then((response) => response.json());
+    return fetch(url, { method, headers, body }).then(json);
   },
-  'raw-like-package': (base, count) => {
-    const requests = presign(base, count);
-    return async (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
-        response.headers.get('date');
-        response.headers.get('age');
-        return JSON.parse(await response.text());
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-  },
+  'raw-like-package': presigned(({ url, method, headers, body }) =>
+    withTimeout(async (signal) => {
+      const response = await fetch(url, { method, headers, body, redirect: 'manual', signal });
+      response.headers.get('date');
+      response.headers.get('age');
+      return JSON.parse(await response.text());
+    }),
+  ),
   // What a user would otherwise write with the same duties as the package (lib/plain-client.mjs).
   'raw-equivalent': () => (offset, id) => callPlain({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id)),
-  'raw-signal': (base, count) => {
-    const requests = presign(base, count);
-    return (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      const controller = new AbortController();
-      return fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
-    };
-  },
-  'raw-timer': (base, count) => {
-    const requests = presign(base, count);
-    return (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      const timer = setTimeout(() => {}, 30_000);
-      return fetch(url, { method, headers, body }).then((response) => response.json()).finally(() => clearTimeout(timer));
-    };
-  },
-  'raw-text': (base, count) => {
-    const requests = presign(base, count);
-    return async (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      const response = await fetch(url, { method, headers, body });
-      return JSON.parse(await response.text());
-    };
-  },
-  'raw-headers': (base, count) => {
-    const requests = presign(base, count);
-    return (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      return fetch(url, { method, headers, body }).then((response) => {
-        response.headers.get('date');
-        response.headers.get('age');
-        return response.json();
-      });
-    };
-  },
-  'raw-signal-timer': (base, count) => {
-    const requests = presign(base, count);
-    return async (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 30_000);
-      try {
-        return await fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-  },
-  // The duties no client can drop: a fresh signature per call (the gateway rejects a reused
-  // nonce; the package's own signer, the fastest here) and a timeout that aborts the fetch.
-  'raw-sign-abortable': () => async (offset, id) => {
+  'raw-signal': presigned(({ url, method, headers, body }) => fetch(url, { method, headers, body, signal: new AbortController().signal }).then(json)),
+  'raw-timer': presigned(({ url, method, headers, body }) => {
+    const timer = setTimeout(() => {}, 30_000);
+    return fetch(url, { method, headers, body }).then(json).finally(() => clearTimeout(timer));
+  }),
+  'raw-signal-timer': presigned(({ url, method, headers, body }) => withTimeout((signal) => fetch(url, { method, headers, body, signal }).then(json))),
+  // The duties no client can drop (bench/e2e.mjs's floor): a fresh signature per call (the
+  // gateway rejects a reused nonce; the package's own signer, the fastest here) and a
+  // timeout that aborts the fetch.
+  'raw-sign-abortable': () => (offset, id) => {
     const { url, method, headers, body } = signRequest({ ...ACCOUNT, endpoint: emu.url }, ...wire(offset, id));
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 30_000);
-    try {
-      return await fetch(url, { method, headers, body, signal: controller.signal }).then((response) => response.json());
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout((signal) => fetch(url, { method, headers, body, signal }).then(json));
   },
-  'raw-manual': (base, count) => {
-    const requests = presign(base, count);
-    return (offset) => {
-      const { url, method, headers, body } = requests[offset];
-      return fetch(url, { method, headers, body, redirect: 'manual' }).then((response) => response.json());
-    };
-  },
+  'raw-manual': presigned(({ url, method, headers, body }) => fetch(url, { method, headers, body, redirect: 'manual' }).then(json)),
+  'raw-text': presigned(async ({ url, method, headers, body }) => JSON.parse(await (await fetch(url, { method, headers, body })).text())),
+  'raw-headers': presigned(({ url, method, headers, body }) =>
+    fetch(url, { method, headers, body }).then((response) => {
+      response.headers.get('date');
+      response.headers.get('age');
+      return response.json();
+    }),
+  ),
   package: () => generated(new DmsClient({ ...ACCOUNT, endpoint: emu.url })),
   'package-call': () => {
     const client = new DmsClient({ ...ACCOUNT, endpoint: emu.url });

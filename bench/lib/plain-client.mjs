@@ -4,17 +4,24 @@
 // header, and parses the body from text.
 import { signRequestPlain } from './plain-signer.mjs';
 
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 30_000; // the package's default
 
-export async function callPlain(options, action, params) {
-  const { url, method, headers, body } = signRequestPlain(options, action, params);
+/** `run(signal)` under a timeout that aborts `signal`, cleared when it settles. */
+export async function withTimeout(run) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
-    const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: controller.signal });
-    response.headers.get('date');
-    return JSON.parse(await response.text());
+    return await run(controller.signal);
   } finally {
     clearTimeout(timer);
   }
+}
+
+export async function callPlain(options, action, params) {
+  const { url, method, headers, body } = signRequestPlain(options, action, params);
+  return withTimeout(async (signal) => {
+    const response = await fetch(url, { method, headers, body, redirect: 'manual', signal });
+    response.headers.get('date');
+    return JSON.parse(await response.text());
+  });
 }
