@@ -17,12 +17,16 @@ const CALLS = 200; // more than three pools of 64 nonces
 
 const CHILD = `
 const fs = require('node:fs');
+const open = fs.openSync;
 if (process.argv[1] === 'no-urandom') {
-  const open = fs.openSync;
   fs.openSync = (path, ...rest) => {
     if (path === '/dev/urandom') throw Object.assign(new Error('denied (test)'), { code: 'EACCES' });
     return open(path, ...rest);
   };
+}
+if (process.argv[1] === 'file-urandom') {
+  // A sandbox whose /dev/urandom is a plain file: its bytes would repeat in every process.
+  fs.openSync = (path, ...rest) => open(path === '/dev/urandom' ? process.execPath : path, ...rest);
 }
 const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 let cryptoReads = 0;
@@ -61,10 +65,12 @@ test('Node: nonces come from /dev/urandom, without loading web crypto', { skip: 
   assert.equal(webCryptoLoaded, false, "Node's web crypto module was loaded");
 });
 
-test('Node: where /dev/urandom cannot be opened, nonces come from crypto.getRandomValues', () => {
-  const { nonces, cryptoReads, webCryptoLoaded } = run('no-urandom');
-  assertFreshNonces(nonces);
-  // One pool of 64 nonces per call of getRandomValues.
-  assert.ok(cryptoReads >= Math.ceil(CALLS / 64), `globalThis.crypto read ${cryptoReads} times`);
-  assert.equal(webCryptoLoaded, true);
-});
+for (const [mode, why] of [['no-urandom', 'cannot be opened'], ['file-urandom', 'is a plain file']]) {
+  test(`Node: where /dev/urandom ${why}, nonces come from crypto.getRandomValues`, () => {
+    const { nonces, cryptoReads, webCryptoLoaded } = run(mode);
+    assertFreshNonces(nonces);
+    // One pool of 64 nonces per call of getRandomValues.
+    assert.ok(cryptoReads >= Math.ceil(CALLS / 64), `globalThis.crypto read ${cryptoReads} times`);
+    assert.equal(webCryptoLoaded, true);
+  });
+}

@@ -2,7 +2,7 @@
 // it synchronously with fs, so there is no init step. dist/node.mjs re-exports this CommonJS
 // module, so `require` and `import` users share one instance and one DmsError class.
 import { Buffer } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as wasm from '../../pkg/node/dms_taskflow.js';
 import { createApi } from '../api.mjs';
 
@@ -10,14 +10,16 @@ import { createApi } from '../api.mjs';
 // for. Node 20 loads its whole crypto stack on the first use of `crypto` (about 5 ms, a
 // third of loading this package and signing once: bench/cold), and the package needs
 // nothing else from it, since it signs in wasm; /dev/urandom is one read of the bytes
-// `getRandomValues` would have drawn on. Where there is no /dev/urandom (Windows) or it
-// gives short, undefined: the module then calls `crypto.getRandomValues`.
+// `getRandomValues` would have drawn on. Where there is no /dev/urandom (Windows), it is not
+// the kernel's device (a stand-in file in a sandbox would repeat its bytes) or it gives
+// short, undefined: the module then calls `crypto.getRandomValues`.
 function randomHex(length) {
   if (globalThis.process?.platform === 'win32') return undefined;
   try {
     const bytes = Buffer.alloc(length);
     const fd = openSync('/dev/urandom', 'r');
     try {
+      if (!fstatSync(fd).isCharacterDevice()) return undefined;
       return readSync(fd, bytes, 0, length, null) === length ? bytes.toString('hex') : undefined;
     } finally {
       closeSync(fd);
