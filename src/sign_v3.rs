@@ -42,30 +42,6 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// `hex` (exactly two digits, either case, per byte of `out`) into `out`. False, with `out`
-/// partly written, for anything else.
-pub fn decode_hex_into(hex: &str, out: &mut [u8]) -> bool {
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    if hex.len() != out.len() * 2 {
-        return false;
-    }
-    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        match pair {
-            [high, low] => match (digit(*high), digit(*low)) {
-                (Some(high), Some(low)) => *byte = high << 4 | low,
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    true
-}
-
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(hash(&SHA256, &[data]).as_slice())
 }
@@ -118,20 +94,6 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_hex_into_round_trips_and_refuses_the_rest() {
-        let bytes: Vec<u8> = (0..=255).collect();
-        let mut out = [0u8; 256];
-        assert!(decode_hex_into(&hex(&bytes), &mut out));
-        assert_eq!(out.as_slice(), bytes.as_slice());
-        let mut two = [0u8; 2];
-        assert!(decode_hex_into("A0fF", &mut two));
-        assert_eq!(two, [0xa0, 0xff]);
-        for bad in ["", "a0f", "a0ff00", "g0ff", "a0 f", "a0\u{e9}"] {
-            assert!(!decode_hex_into(bad, &mut two), "{bad:?}");
-        }
-    }
 
     #[test]
     fn empty_body_hash() {

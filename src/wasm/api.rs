@@ -52,7 +52,7 @@ fn fill_random(buffer: &mut [u8]) -> Result<(), ()> {
         .flatten()
         .and_then(|source| source.call1(&JsValue::UNDEFINED, &JsValue::from(buffer.len() as u32)).ok())
         .and_then(|hex| hex.as_string())
-        .is_some_and(|hex| crate::sign_v3::decode_hex_into(&hex, buffer));
+        .is_some_and(|hex| crate::encode::decode_hex_into(&hex, buffer));
     if from_source {
         return Ok(());
     }
