@@ -11,22 +11,32 @@ import { createApi } from '../api.mjs';
 // third of loading this package and signing once: bench/cold), and the package needs
 // nothing else from it, since it signs in wasm; /dev/urandom is one read of the bytes
 // `getRandomValues` would have drawn on. Where there is no /dev/urandom (Windows), it is not
-// the kernel's device (a stand-in file in a sandbox would repeat its bytes) or it gives
+// the kernel's device (a stand-in file in a sandbox would repeat its bytes) or a read gives
 // short, undefined: the module then calls `crypto.getRandomValues`.
 function randomHex(length) {
-  if (globalThis.process?.platform === 'win32') return undefined;
+  if (urandom === undefined) urandom = openUrandom();
+  if (urandom === null) return undefined;
   try {
-    const bytes = Buffer.alloc(length);
-    const fd = openSync('/dev/urandom', 'r');
-    try {
-      if (!fstatSync(fd).isCharacterDevice()) return undefined;
-      return readSync(fd, bytes, 0, length, null) === length ? bytes.toString('hex') : undefined;
-    } finally {
-      closeSync(fd);
-    }
+    const bytes = Buffer.allocUnsafe(length); // used only when the read fills it
+    return readSync(urandom, bytes, 0, length, null) === length ? bytes.toString('hex') : undefined;
   } catch {
-    return undefined; // not readable here (a sandbox)
+    return undefined;
   }
+}
+
+// /dev/urandom, opened and checked at the first nonce and then kept: each later pool of
+// nonces is one read. null where it cannot be used.
+let urandom;
+function openUrandom() {
+  if (globalThis.process?.platform === 'win32') return null;
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    if (fstatSync(fd).isCharacterDevice()) return fd;
+    closeSync(fd);
+  } catch {
+    // Not readable here (a sandbox, Node's permission model).
+  }
+  return null;
 }
 
 // The variables the vendor's tools read. Only the one-shot functions (and the CLI) use them,
