@@ -5,15 +5,18 @@ import { defineDmsClient } from './client.mjs';
 import { pack, packedIoSigner, unpackRequest } from './packed.mjs';
 
 /**
- * `defaultCredentials()` (Node only) returns credentials from the environment, which the
- * one-shot functions use when their input names none. `randomHex(n)` (Node only) returns n
- * bytes from a CSPRNG as 2n hex digits, for nonces; without it, or when it returns anything
- * else, the module calls `crypto.getRandomValues`, looked up when a nonce is needed.
+ * What only Node's entry passes:
+ * - `defaultCredentials()` returns credentials from the environment, which the one-shot
+ *   functions use when their input names none;
+ * - `fillRandom(bytes)` fills the Uint8Array from a CSPRNG and returns true, for nonces;
+ *   without it, or when it returns anything else, the module calls
+ *   `crypto.getRandomValues`, looked up when a nonce is needed;
+ * - `packedCodec`, how signRequest's text goes into and out of wasm memory (js/packed.mjs).
  */
-export function createApi(wasm, { defaultCredentials = () => undefined, randomHex } = {}) {
+export function createApi(wasm, { defaultCredentials = () => undefined, fillRandom, packedCodec } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
-  if (randomHex) wasm.__setRandomSource(randomHex);
-  const signPacked = packedIoSigner(wasm);
+  if (fillRandom) wasm.__setRandomSource(fillRandom);
+  const signPacked = packedIoSigner(wasm, packedCodec);
   return {
     DmsClient: defineDmsClient(wasm, DmsError),
     DmsError,

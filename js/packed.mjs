@@ -66,19 +66,33 @@ export function pack(options, action, params, signing) {
 }
 
 /**
+ * How text goes into and out of the packed-call buffer: `view` makes the bytes to work on,
+ * `write` encodes text at their start and returns the bytes written, `read` decodes the first
+ * `length`. This one uses TextEncoder and TextDecoder, which every runtime has; Node's entry
+ * passes its own (js/entries/node.mjs says why).
+ */
+export function textCodec() {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  return {
+    view: (buffer, address, size) => new Uint8Array(buffer, address, size),
+    write: (bytes, text) => encoder.encodeInto(text, bytes).written,
+    read: (bytes, length) => decoder.decode(bytes.subarray(0, length)),
+  };
+}
+
+/**
  * A signer over the module's packed-call buffer (`signPackedIo` in src/wasm/api.rs): the
  * packed text is encoded straight into wasm memory and the request decoded from it, one
  * call that returns a number. It returns undefined for text that may not fit, which the
  * caller then signs the general way (the buffer is 64 KiB; such text is a value of tens of
  * kilobytes, whose own copy dwarfs the crossings).
  */
-export function packedIoSigner(wasm) {
+export function packedIoSigner(wasm, codec = textCodec()) {
   const [memory, address, size] = [wasm.packedIoMemory(), wasm.packedIoAddress(), wasm.packedIoBytes()];
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let bytes = new Uint8Array(memory.buffer, address, size);
+  let bytes = codec.view(memory.buffer, address, size);
   // Growing the memory detaches the old buffer, and views on it become empty.
-  const buffer = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(memory.buffer, address, size)) : bytes);
+  const buffer = () => (bytes.byteLength === 0 ? (bytes = codec.view(memory.buffer, address, size)) : bytes);
   // While a call reads the buffer, a call made from inside it (a patched global the module
   // calls into, say) must not write there: it goes the general way.
   let busy = false;
@@ -87,8 +101,8 @@ export function packedIoSigner(wasm) {
     if (busy || packed.length * 3 > size) return undefined;
     busy = true;
     try {
-      const length = wasm.signPackedIo(encoder.encodeInto(packed, buffer()).written);
-      return length >= 0 ? decoder.decode(buffer().subarray(0, length)) : wasm.takePackedIoAside();
+      const length = wasm.signPackedIo(codec.write(buffer(), packed));
+      return length >= 0 ? codec.read(buffer(), length) : wasm.takePackedIoAside();
     } finally {
       busy = false;
     }

@@ -75,6 +75,65 @@ function inlineCatchImports(glue) {
   return out;
 }
 
+// The nodejs glue makes a TextDecoder and a TextEncoder when it loads. Node 20 loads their
+// module on first use (about 0.25 ms of a cold start), and a process that only signs needs
+// neither (js/entries/node.mjs passes Buffer-based ones to signRequest's path): the build
+// makes them on first use instead. Node has `encodeInto`, so the glue's fallback for
+// runtimes without it goes.
+const EAGER_TEXT_CODECS = `let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+cachedTextDecoder.decode();
+function decodeText(bytes) {
+    return cachedTextDecoder.decode(bytes);
+}
+
+const cachedTextEncoder = new TextEncoder();
+
+if (!('encodeInto' in cachedTextEncoder)) {
+    cachedTextEncoder.encodeInto = function (arg, view) {
+        const buf = cachedTextEncoder.encode(arg);
+        view.set(buf);
+        return {
+            read: arg.length,
+            written: buf.length
+        };
+    };
+}`;
+const LAZY_TEXT_CODECS = `let cachedTextDecoder;
+function decodeText(bytes) {
+    return (cachedTextDecoder ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(bytes);
+}
+
+let textEncoder;
+const cachedTextEncoder = {
+    encode: (arg) => (textEncoder ??= new TextEncoder()).encode(arg),
+    encodeInto: (arg, view) => (textEncoder ??= new TextEncoder()).encodeInto(arg, view),
+};`;
+function lazyTextCodecs(glue) {
+  if (glue.split(EAGER_TEXT_CODECS).length !== 2) throw new Error('build: the nodejs glue does not make its TextDecoder and TextEncoder as expected');
+  return glue.replace(EAGER_TEXT_CODECS, () => LAZY_TEXT_CODECS);
+}
+
+// The nodejs glue reads its .wasm with readFileSync, which stats the file and then reads it.
+// One read into a buffer with room to spare costs less at a cold start (bench/README.md);
+// a module that fills the buffer is read again, whole, with readFileSync.
+const GLUE_WASM_READ = "const wasmBytes = require('fs').readFileSync(wasmPath);";
+const WASM_READ_ONCE = `const wasmBytes = (() => {
+    const fs = require('fs');
+    const fd = fs.openSync(wasmPath, 'r');
+    try {
+        const bytes = Buffer.allocUnsafe(1 << 18);
+        let length = 0;
+        for (let read; length < bytes.length && (read = fs.readSync(fd, bytes, length, bytes.length - length, length)) > 0; ) length += read;
+        return length < bytes.length ? bytes.subarray(0, length) : fs.readFileSync(wasmPath);
+    } finally {
+        fs.closeSync(fd);
+    }
+})();`;
+function readWasmOnce(glue) {
+  if (glue.split(GLUE_WASM_READ).length !== 2) throw new Error('build: the nodejs glue does not read its .wasm as expected');
+  return glue.replace(GLUE_WASM_READ, () => WASM_READ_ONCE);
+}
+
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 const started = performance.now();
 
@@ -99,9 +158,9 @@ const nodeGlue = at('pkg/node/dms_taskflow.js');
 const NODE_WASM_PATH = '`${__dirname}/dms_taskflow_bg.wasm`';
 const nodeGlueText = readFileSync(nodeGlue, 'utf8');
 if (nodeGlueText.split(NODE_WASM_PATH).length !== 2) throw new Error(`build: the nodejs glue does not read its .wasm as ${NODE_WASM_PATH} once`);
-writeFileSync(nodeGlue, inlineCatchImports(nodeGlueText
+writeFileSync(nodeGlue, inlineCatchImports(lazyTextCodecs(readWasmOnce(nodeGlueText
   .replace(NODE_WASM_PATH, '`${__dirname}/dms_taskflow_node_bg.wasm`')
-  .replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)));
+  .replace(/require\(String\.raw`([^`\\]+)`\)/g, (_, path) => `require(${JSON.stringify(path)})`)))));
 // Every web-glue entry passes the module to initSync; without the default
 // `new URL('dms_taskflow_bg.wasm', import.meta.url)` fallback, bundlers emit no stray .wasm asset.
 run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm',

@@ -53,24 +53,6 @@ pub(crate) fn hex_value(digit: u8) -> Option<u8> {
     }
 }
 
-/// Hex text (exactly two digits, either case, per byte of `out`) into `out`. False, with `out`
-/// partly written, for anything else.
-pub fn decode_hex_into(hex: &str, out: &mut [u8]) -> bool {
-    if hex.len() != out.len() * 2 {
-        return false;
-    }
-    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
-        match pair {
-            [high, low] => match (hex_value(*high), hex_value(*low)) {
-                (Some(high), Some(low)) => *byte = high << 4 | low,
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
-    true
-}
-
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
 ///
 /// Hot for V3 queries and signatures (V1's canonical query has its own one-pass writer,
@@ -118,20 +100,6 @@ pub fn percent_encode(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decode_hex_into_round_trips_and_refuses_the_rest() {
-        let bytes: Vec<u8> = (0..=255).collect();
-        let mut out = [0u8; 256];
-        assert!(decode_hex_into(&crate::sign_v3::hex(&bytes), &mut out));
-        assert_eq!(out.as_slice(), bytes.as_slice());
-        let mut two = [0u8; 2];
-        assert!(decode_hex_into("A0fF", &mut two));
-        assert_eq!(two, [0xa0, 0xff]);
-        for bad in ["", "a0f", "a0ff00", "g0ff", "a0 f", "a0\u{e9}"] {
-            assert!(!decode_hex_into(bad, &mut two), "{bad:?}");
-        }
-    }
 
     #[test]
     fn published_vector_reserved_characters() {

@@ -28,6 +28,18 @@ if (process.argv[1] === 'file-urandom') {
   // A sandbox whose /dev/urandom is a plain file: its bytes would repeat in every process.
   fs.openSync = (path, ...rest) => open(path === '/dev/urandom' ? process.execPath : path, ...rest);
 }
+if (process.argv[1] === 'short-read') {
+  // A read of /dev/urandom that gives fewer bytes than asked (the device is not a file, so
+  // the entry asks for exactly the pool): the pool must not be used partly filled.
+  const read = fs.readSync;
+  let urandomFd;
+  fs.openSync = (path, ...rest) => {
+    const fd = open(path, ...rest);
+    if (path === '/dev/urandom') urandomFd = fd;
+    return fd;
+  };
+  fs.readSync = (fd, buffer, offset, length, position) => read(fd, buffer, offset, fd === urandomFd ? length - 1 : length, position);
+}
 const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 let cryptoReads = 0;
 Object.defineProperty(globalThis, 'crypto', {
@@ -65,7 +77,7 @@ test('Node: nonces come from /dev/urandom, without loading web crypto', { skip: 
   assert.equal(webCryptoLoaded, false, "Node's web crypto module was loaded");
 });
 
-for (const [mode, why] of [['no-urandom', 'cannot be opened'], ['file-urandom', 'is a plain file']]) {
+for (const [mode, why] of [['no-urandom', 'cannot be opened'], ['file-urandom', 'is a plain file'], ['short-read', 'gives short reads']]) {
   test(`Node: where /dev/urandom ${why}, nonces come from crypto.getRandomValues`, () => {
     const { nonces, cryptoReads, webCryptoLoaded } = run(mode);
     assertFreshNonces(nonces);

@@ -1,11 +1,13 @@
 // js/packed.mjs's packedIoSigner, from the sources, over a stand-in module whose memory is
 // a real WebAssembly.Memory: the signer must encode into the buffer, decode what the module
 // wrote, decline text that may not fit, and keep working after the memory
-// grows (which detaches every view of the old buffer). The real module's side is covered by
+// grows (which detaches every view of the old buffer). Every case runs with each codec:
+// TextEncoder/TextDecoder (every entry but Node's) and Buffer (js/buffer-codec.mjs, Node's). The real module's side is covered by
 // sign-request-paths.test.mjs, which checks both ways agree.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packedIoSigner } from '../../js/packed.mjs';
+import { packedIoSigner, textCodec } from '../../js/packed.mjs';
+import { bufferCodec } from '../../js/buffer-codec.mjs';
 
 const ADDRESS = 1024;
 const BYTES = 4096;
@@ -47,17 +49,28 @@ function standIn() {
   };
 }
 
-test('the packed text goes in and the answer comes out through the buffer', () => {
+const CODECS = [['TextEncoder/TextDecoder', textCodec], ['Buffer', () => bufferCodec]];
+let codec;
+const codecTest = (name, body) => {
+  for (const [label, make] of CODECS) {
+    test(`${name} (${label})`, () => {
+      codec = make;
+      body();
+    });
+  }
+};
+
+codecTest('the packed text goes in and the answer comes out through the buffer', () => {
   const wasm = standIn();
-  const sign = packedIoSigner(wasm);
+  const sign = packedIoSigner(wasm, codec());
   assert.equal(sign('Stop\x000'), 'Stop\x000!');
   assert.equal(sign('nächtlich ✓ 夜间 😀'), 'nächtlich ✓ 夜间 😀!');
   assert.deepEqual(wasm.calls.map(([way]) => way), ['io', 'io']);
 });
 
-test('the buffer is found again after the memory grows', () => {
+codecTest('the buffer is found again after the memory grows', () => {
   const wasm = standIn();
-  const sign = packedIoSigner(wasm);
+  const sign = packedIoSigner(wasm, codec());
   assert.equal(sign('first'), 'first!');
   const before = wasm.memory.buffer.byteLength;
   assert.equal(sign('grow during the call'), 'grow during the call!');
@@ -67,9 +80,9 @@ test('the buffer is found again after the memory grows', () => {
   assert.equal(sign('é'.repeat(BYTES / 3 - 1)), `${'é'.repeat(BYTES / 3 - 1)}!`);
 });
 
-test('text that may not fit is left to the general way, and what is set aside is taken', () => {
+codecTest('text that may not fit is left to the general way, and what is set aside is taken', () => {
   const wasm = standIn();
-  const sign = packedIoSigner(wasm);
+  const sign = packedIoSigner(wasm, codec());
   const fits = 'a'.repeat(Math.floor(BYTES / 3));
   assert.equal(sign(fits), `${fits}!`);
   const over = 'a'.repeat(Math.floor(BYTES / 3) + 1); // fits in bytes, but 3 per unit may not
@@ -80,9 +93,9 @@ test('text that may not fit is left to the general way, and what is set aside is
   assert.equal(wasm.calls.length, 4, 'text that may not fit is not sent');
 });
 
-test('a call made from inside a call does not touch the buffer', () => {
+codecTest('a call made from inside a call does not touch the buffer', () => {
   const wasm = standIn();
-  const sign = packedIoSigner(wasm);
+  const sign = packedIoSigner(wasm, codec());
   wasm.reenter = sign;
   assert.equal(sign('reenter here'), 'reenter here!');
   assert.deepEqual(wasm.calls, [['io', 'reenter here'], ['inner', undefined]]);

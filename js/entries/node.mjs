@@ -1,26 +1,26 @@
 // Node (bundled to dist/node.cjs): the wasm-bindgen `nodejs` glue compiles the .wasm beside
 // it synchronously with fs, so there is no init step. dist/node.mjs re-exports this CommonJS
 // module, so `require` and `import` users share one instance and one DmsError class.
-import { Buffer } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as wasm from '../../pkg/node/dms_taskflow.js';
 import { createApi } from '../api.mjs';
+import { bufferCodec } from '../buffer-codec.mjs';
 
-// Nonces' random bytes from the kernel's CSPRNG, as the hex digits `__setRandomSource` asks
-// for. Node 20 loads its whole crypto stack on the first use of `crypto` (about 5 ms, a
-// third of loading this package and signing once: bench/cold), and the package needs
-// nothing else from it, since it signs in wasm; /dev/urandom is one read of the bytes
-// `getRandomValues` would have drawn on. Where there is no /dev/urandom (Windows), it is not
-// the kernel's device (a stand-in file in a sandbox would repeat its bytes) or a read gives
-// short, undefined: the module then calls `crypto.getRandomValues`.
-function randomHex(length) {
+// Nonces' random bytes from the kernel's CSPRNG, read straight into the wasm memory the
+// module hands over (`__setRandomSource`, js/random-source.mjs). Node 20 loads its whole
+// crypto stack on the first use of `crypto` (about 5 ms, a third of loading this package and
+// signing once: bench/cold), and the package needs nothing else from it, since it signs in
+// wasm; /dev/urandom is one read of the bytes `getRandomValues` would have drawn on. Where
+// there is no /dev/urandom (Windows), it is not the kernel's device (a stand-in file in a
+// sandbox would repeat its bytes) or a read gives short, it returns false: the module then
+// calls `crypto.getRandomValues`.
+function fillRandom(bytes) {
   if (urandom === undefined) urandom = openUrandom();
-  if (urandom === null) return undefined;
+  if (urandom === null) return false;
   try {
-    const bytes = Buffer.allocUnsafe(length); // used only when the read fills it
-    return readSync(urandom, bytes, 0, length, null) === length ? bytes.toString('hex') : undefined;
+    return readSync(urandom, bytes, 0, bytes.length, null) === bytes.length;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -49,4 +49,8 @@ function credentialsFromEnvironment() {
   return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
 }
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, { defaultCredentials: credentialsFromEnvironment, randomHex });
+export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, {
+  defaultCredentials: credentialsFromEnvironment,
+  fillRandom,
+  packedCodec: bufferCodec,
+});

@@ -31,29 +31,35 @@ extern "C" {
     fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
 }
 
-/// Where nonces' random bytes come from when the entry point names a source (Node's does,
-/// see js/entries/node.mjs); otherwise `crypto.getRandomValues`.
-static RANDOM_SOURCE: Global<Option<Function>> = Global::new(None);
-
-/// Called once by an entry point with a function that returns `2 * n` hex digits of `n` bytes
-/// from a CSPRNG, `n` being its argument. Text, not a filled Uint8Array: the call then has
-/// the signature of imports the module already has (see "One wrapper per import signature"
-/// in convert.rs).
-#[wasm_bindgen(js_name = __setRandomSource)]
-pub fn set_random_source(source: Function) {
-    RANDOM_SOURCE.set(Some(source));
+#[wasm_bindgen(module = "/js/random-source.mjs")]
+extern "C" {
+    /// Keeps the entry point's source in the snippet, which calls it with a view of the
+    /// buffer: the bytes land in wasm memory with no copy, hex text or extra crossing.
+    #[wasm_bindgen(js_name = setRandomSource)]
+    fn keep_random_source(source: &Function);
+    /// True when the kept source filled all of `buffer`. A JS value, not a bool: the import
+    /// then has the signature of `get_random_values` (see "One wrapper per import signature"
+    /// in convert.rs). The snippet catches whatever the source throws.
+    #[wasm_bindgen(js_name = fillRandom)]
+    fn fill_from_source(buffer: &mut [u8]) -> JsValue;
 }
 
-/// Fills `buffer` from the entry point's source or, without one (or when it fails or gives
-/// anything but the hex digits asked for), `crypto.getRandomValues`.
+/// Whether an entry point named a source (Node's does, see js/entries/node.mjs); without
+/// one, nonces come from `crypto.getRandomValues`.
+static HAS_RANDOM_SOURCE: Global<bool> = Global::new(false);
+
+/// Called once by an entry point with `fill(bytes)`, which fills the Uint8Array it is given
+/// from a CSPRNG and returns true, or returns anything else when it cannot.
+#[wasm_bindgen(js_name = __setRandomSource)]
+pub fn set_random_source(source: Function) {
+    keep_random_source(&source);
+    HAS_RANDOM_SOURCE.set(true);
+}
+
+/// Fills `buffer` from the entry point's source or, without one (or when it fails),
+/// `crypto.getRandomValues`.
 fn fill_random(buffer: &mut [u8]) -> Result<(), ()> {
-    let from_source = RANDOM_SOURCE
-        .get()
-        .flatten()
-        .and_then(|source| source.call1(&JsValue::UNDEFINED, &JsValue::from(buffer.len() as u32)).ok())
-        .and_then(|hex| hex.as_string())
-        .is_some_and(|hex| crate::encode::decode_hex_into(&hex, buffer));
-    if from_source {
+    if HAS_RANDOM_SOURCE.get() == Some(true) && fill_from_source(buffer).as_bool() == Some(true) {
         return Ok(());
     }
     get_random_values(buffer).map(|_| ()).map_err(|_| ())
