@@ -28,6 +28,10 @@ if (process.argv[1] === 'file-urandom') {
   // A sandbox whose /dev/urandom is a plain file: its bytes would repeat in every process.
   fs.openSync = (path, ...rest) => open(path === '/dev/urandom' ? process.execPath : path, ...rest);
 }
+if (process.argv[1] === 'zero-urandom') {
+  // A character device, but not a random one.
+  fs.openSync = (path, ...rest) => open(path === '/dev/urandom' ? '/dev/zero' : path, ...rest);
+}
 if (process.argv[1] === 'short-read') {
   // A read of /dev/urandom that gives fewer bytes than asked (the device is not a file, so
   // the entry asks for exactly the pool): the pool must not be used partly filled.
@@ -38,7 +42,8 @@ if (process.argv[1] === 'short-read') {
     if (path === '/dev/urandom') urandomFd = fd;
     return fd;
   };
-  fs.readSync = (fd, buffer, offset, length, position) => read(fd, buffer, offset, fd === urandomFd ? length - 1 : length, position);
+  // Only the pool's reads (at the current position), not the entry's check at offset 0.
+  fs.readSync = (fd, buffer, offset, length, position) => read(fd, buffer, offset, fd === urandomFd && position === null ? length - 1 : length, position);
 }
 const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
 let cryptoReads = 0;
@@ -77,7 +82,7 @@ test('Node: nonces come from /dev/urandom, without loading web crypto', { skip: 
   assert.equal(webCryptoLoaded, false, "Node's web crypto module was loaded");
 });
 
-for (const [mode, why] of [['no-urandom', 'cannot be opened'], ['file-urandom', 'is a plain file'], ['short-read', 'gives short reads']]) {
+for (const [mode, why] of [['no-urandom', 'cannot be opened'], ['file-urandom', 'is a plain file'], ['zero-urandom', 'is /dev/zero'], ['short-read', 'gives short reads']]) {
   test(`Node: where /dev/urandom ${why}, nonces come from crypto.getRandomValues`, () => {
     const { nonces, cryptoReads, webCryptoLoaded } = run(mode);
     assertFreshNonces(nonces);

@@ -1,7 +1,7 @@
 // Node (bundled to dist/node.cjs): the wasm-bindgen `nodejs` glue compiles the .wasm beside
 // it synchronously with fs, so there is no init step. dist/node.mjs re-exports this CommonJS
 // module, so `require` and `import` users share one instance and one DmsError class.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import * as wasm from '../../pkg/node/dms_taskflow.js';
 import { createApi } from '../api.mjs';
 import { bufferCodec } from '../buffer-codec.mjs';
@@ -31,12 +31,22 @@ function openUrandom() {
   if (globalThis.process?.platform === 'win32') return null;
   try {
     const fd = openSync('/dev/urandom', 'r');
-    if (fstatSync(fd).isCharacterDevice()) return fd;
+    if (givesFreshBytes(fd)) return fd;
     closeSync(fd);
   } catch {
-    // Not readable here (a sandbox, Node's permission model).
+    // Not readable here (a sandbox, Node's permission model), or not at an offset (a pipe).
   }
   return null;
+}
+
+// The kernel's device gives new bytes at every read, even of the same offset; a stand-in
+// (a plain file in a sandbox image, /dev/zero) gives the same ones again. Two reads of 16
+// bytes at offset 0 tell them apart (the device repeating itself is a 2^-128 chance, and
+// then this only falls back), and cost less than the first `fstatSync` of a process.
+function givesFreshBytes(fd) {
+  const first = new Uint8Array(16);
+  const second = new Uint8Array(16);
+  return readSync(fd, first, 0, 16, 0) === 16 && readSync(fd, second, 0, 16, 0) === 16 && first.some((byte, i) => byte !== second[i]);
 }
 
 // The variables the vendor's tools read. Only the one-shot functions (and the CLI) use them,
