@@ -9,20 +9,28 @@
 // (bench/cold/exit-time.cjs), which leaves out spawning, Node's bootstrap and teardown, the
 // noisiest parts on a shared machine.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { ratio, rotate, summarize } from './lib/stats.mjs';
 import { signRpc } from '../emulator/signature.mjs';
-import { CREDENTIALS } from './lib/fixture.mjs';
+import { importArities } from './lib/wasm-sections.mjs';
+import { CREDENTIALS, EXPECTED_BODY } from './lib/fixture.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+// For bench/cold/wasm-sign.cjs: its stubs need each import's arity, read here so that the
+// measured process does not spend its time on it.
+const ARITIES = `--arities=${importArities(readFileSync(new URL('../dist/dms_taskflow_node_bg.wasm', import.meta.url))).join(',')}`;
 
 export const SCENARIOS = [
   { id: 'bare', label: 'node -e 0 (subtracted from every figure)', args: ['-e', '0'] },
   { id: 'floor', label: 'import an empty ES module (floor)', args: ['bench/cold/floor.mjs'] },
   { id: 'floorCjs', label: 'require an empty CommonJS module (floor for require)', args: ['bench/cold/floor.cjs'] },
+  { id: 'floorCjsExports', label: 'require an empty CommonJS module by package name through an exports map (Node 20 loads its ES module resolver for it)', args: ['bench/cold/exports-map/require-empty.cjs'] },
   { id: 'package', label: 'dms-taskflow: import + first signRequest', args: ['bench/cold/package.mjs'], signs: true },
   { id: 'packageCjs', label: 'dms-taskflow: require + first signRequest', args: ['bench/cold/package.cjs'], signs: true },
   { id: 'wasmCompile', label: "require a script that only compiles the package's .wasm (no glue, no instantiation, no call)", args: ['bench/cold/wasm-compile.cjs'] },
   { id: 'wasmCompileEsm', label: "the same, as an ES module", args: ['bench/cold/wasm-compile.mjs'] },
+  { id: 'wasmSign', label: "require a script that compiles the package's .wasm, instantiates it with stub imports and signs once (no JS of the package's)", args: ['bench/cold/wasm-sign.cjs', ARITIES], signs: 'vector' },
+  { id: 'wasmSignExports', label: 'the same, required by package name through an exports map, as users require the package', args: ['bench/cold/exports-map/require-wasm-sign.cjs', ARITIES], signs: 'vector' },
   { id: 'popCore', label: '@alicloud/pop-core: require + RPCClient + first signed request', args: ['bench/cold/pop-core.cjs'], signs: true },
   { id: 'openapiCore', label: '@alicloud/openapi-core: require + first getRPCSignature', args: ['bench/cold/openapi-core.cjs'] },
   { id: 'openapiUtil', label: '@alicloud/openapi-util: require + first getRPCSignature', args: ['bench/cold/openapi-util.cjs'] },
@@ -45,6 +53,11 @@ function checkSigned(scenario, stdout) {
     throw new Error(`cold start: ${scenario.args.join(' ')}: ${why}`);
   };
   const body = /^signed-body (.*)$/m.exec(stdout)?.[1] ?? fail('printed no signed body');
+  // Signed with the fixture's timestamp and nonce: it must be the published vector.
+  if (scenario.signs === 'vector') {
+    if (body !== EXPECTED_BODY) fail(`not the published vector: ${body}`);
+    return;
+  }
   const params = Object.fromEntries(new URLSearchParams(body));
   const { Signature: signature, ...signed } = params;
   if (signature !== signRpc('POST', signed, CREDENTIALS.accessKeySecret)) fail(`wrong signature in ${body}`);
@@ -105,6 +118,11 @@ export async function run({ quick }) {
       // it, loaded by require and by import.
       ...onBothClocks('popCoreOverWasmCompile', 'popCore', 'wasmCompile'),
       ...onBothClocks('popCoreOverWasmCompileEsm', 'popCore', 'wasmCompileEsm'),
+      // The most a package built on this .wasm could reach by require: one whose only cost was
+      // the module signing once, with no JS of its own.
+      ...onBothClocks('popCoreOverWasmSign', 'popCore', 'wasmSign'),
+      // ... and one shipped, as the package is, with an exports map (one entry per runtime).
+      ...onBothClocks('popCoreOverWasmSignExports', 'popCore', 'wasmSignExports'),
     },
   };
 }

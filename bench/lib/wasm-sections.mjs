@@ -56,3 +56,39 @@ export function functionNames(bytes) {
   }
   return names;
 }
+
+/** The parameter count of each imported function, in import order (bench/cold/wasm-sign.cjs). */
+export function importArities(bytes) {
+  const all = sections(bytes);
+  const parameterCounts = [];
+  const types = all.find((s) => s.id === 1);
+  if (types) {
+    const r = reader(types.body);
+    for (let count = r.u32(); count > 0; count--) {
+      r.at++; // 0x60, a function type
+      const parameters = r.u32();
+      r.at += parameters;
+      const results = r.u32();
+      r.at += results;
+      parameterCounts.push(parameters);
+    }
+  }
+  const arities = [];
+  const imports = all.find((s) => s.id === 2);
+  if (imports) {
+    const r = reader(imports.body);
+    for (let count = r.u32(); count > 0; count--) {
+      r.name();
+      r.name();
+      const kind = imports.body[r.at++];
+      if (kind === 0) arities.push(parameterCounts[r.u32()]);
+      else if (kind === 1 || kind === 2) {
+        if (kind === 1) r.at++; // the table's element type
+        const flags = imports.body[r.at++];
+        r.u32();
+        if (flags & 1) r.u32();
+      } else r.at += 2; // a global: type and mutability
+    }
+  }
+  return arities;
+}
