@@ -75,9 +75,9 @@ function inlineCatchImports(glue) {
   return out;
 }
 
-// The nodejs glue makes a TextDecoder and a TextEncoder when it loads. Node 20 loads their
-// module on first use (about 0.25 ms of a cold start), and a process that only signs needs
-// neither (js/entries/node.mjs passes Buffer-based ones to signRequest's path): the build
+// The nodejs glue makes a TextDecoder and a TextEncoder when it loads. Node 20's first
+// TextDecoder opens an ICU converter (about 0.3 ms of a cold start), and a process that only
+// signs needs neither (js/entries/node.mjs passes Buffer-based ones to signRequest's path): the build
 // makes them on first use instead. Node has `encodeInto`, so the glue's fallback for
 // runtimes without it goes.
 const EAGER_TEXT_CODECS = `let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -114,7 +114,8 @@ function lazyTextCodecs(glue) {
 }
 
 // The nodejs glue reads its .wasm with readFileSync, which stats the file and then reads it.
-// One read into a buffer with room to spare costs less at a cold start (bench/README.md);
+// One read into a buffer with room to spare costs less at a cold start (README.md,
+// Performance, "Cold start");
 // a module that fills the buffer is read again, whole, with readFileSync.
 const GLUE_WASM_READ = "const wasmBytes = require('fs').readFileSync(wasmPath);";
 const WASM_READ_ONCE = `const wasmBytes = (() => {

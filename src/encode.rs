@@ -43,16 +43,6 @@ pub(crate) fn hex_digits(byte: u8) -> (u8, u8) {
     (HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)])
 }
 
-/// The value of one hex digit, either case.
-pub(crate) fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Appends the percent-encoded UTF-8 bytes of `input` to `out`.
 ///
 /// Hot for V3 queries and signatures (V1's canonical query has its own one-pass writer,

@@ -219,7 +219,12 @@ impl Reader<'_> {
     fn hex4(&mut self) -> Result<u32, ParseError> {
         let mut value = 0u32;
         for _ in 0..4 {
-            let digit = self.peek().and_then(crate::encode::hex_value).ok_or_else(|| self.error())?;
+            let digit = match self.peek() {
+                Some(d @ b'0'..=b'9') => d - b'0',
+                Some(d @ b'a'..=b'f') => d - b'a' + 10,
+                Some(d @ b'A'..=b'F') => d - b'A' + 10,
+                _ => return Err(self.error()),
+            };
             value = value * 16 + u32::from(digit);
             self.pos += 1;
         }

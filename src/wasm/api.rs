@@ -44,22 +44,18 @@ extern "C" {
     fn fill_from_source(buffer: &mut [u8]) -> JsValue;
 }
 
-/// Whether an entry point named a source (Node's does, see js/entries/node.mjs); without
-/// one, nonces come from `crypto.getRandomValues`.
-static HAS_RANDOM_SOURCE: Global<bool> = Global::new(false);
-
 /// Called once by an entry point with `fill(bytes)`, which fills the Uint8Array it is given
-/// from a CSPRNG and returns true, or returns anything else when it cannot.
+/// from a CSPRNG and returns true, or returns anything else when it cannot. Node's entry
+/// names one (js/entries/node.mjs); without one, nonces come from `crypto.getRandomValues`.
 #[wasm_bindgen(js_name = __setRandomSource)]
 pub fn set_random_source(source: Function) {
     keep_random_source(&source);
-    HAS_RANDOM_SOURCE.set(true);
 }
 
-/// Fills `buffer` from the entry point's source or, without one (or when it fails),
-/// `crypto.getRandomValues`.
+/// Fills `buffer` from the entry point's source or, without one (the snippet then answers
+/// false) or when it fails, `crypto.getRandomValues`.
 fn fill_random(buffer: &mut [u8]) -> Result<(), ()> {
-    if HAS_RANDOM_SOURCE.get() == Some(true) && fill_from_source(buffer).as_bool() == Some(true) {
+    if fill_from_source(buffer).as_bool() == Some(true) {
         return Ok(());
     }
     get_random_values(buffer).map(|_| ()).map_err(|_| ())
