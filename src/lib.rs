@@ -31,6 +31,7 @@ pub mod response;
 pub mod results;
 pub mod retry;
 pub mod sign;
+pub mod sign_request;
 pub mod sign_v3;
 pub mod text;
 #[cfg(any(test, feature = "wasm-runtime"))]

@@ -8,7 +8,8 @@ use alloc::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::operations::{by_action, Fields, Operation};
-use crate::params::{decimal, validate, validate_any, Entry, Naming, Value};
+use crate::sign_request::{self, describe_action_name, table_action, LastCall};
+use crate::params::{decimal, validate, validate_any, Naming, Value};
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
 use crate::results::{map_result, Out};
@@ -171,24 +172,19 @@ pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
 }
 
+/// What the packed path kept from the last call (`sign_request::LastCall`).
+static LAST_PACKED_CALL: Global<LastCall> = Global::new(LastCall::new());
+
 /// `signRequest` with its arguments packed into one text by js/packed.mjs
 /// (`src/packed.rs`): one boundary crossing instead of one per key. `signPackedIo` reads
 /// the text from its buffer and writes the request, packed, back into it.
 fn sign_packed(packed: &str) -> Result<SignedRequest, DmsError> {
-    let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
-    // Packed values are never functions: a function option given is a wrong type, worded
-    // as `client_from` words it.
-    if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
-        return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &crate::params::describe_kind(value)])));
-    }
-    let config = signing_config(call.options_text, &call.options)?;
-    let op = packed_operation(call.action)?;
-    sign_with(&config, op, &call.params, call.signing)
-}
-
-/// Packed arguments the JS packer cannot have made (not UTF-8, or not in its format).
-fn unreadable_packed() -> DmsError {
-    DmsError::invalid("signRequest: unreadable packed arguments".into())
+    // Taken out for the call, not borrowed across it: the nonce source is JS, and a source
+    // that re-enters the module finds nothing kept rather than a borrow that fails.
+    let mut last = LAST_PACKED_CALL.try_with(core::mem::take).unwrap_or_default();
+    let signed = sign_request::sign_packed(packed, &mut last, || now(0.0), new_nonce);
+    LAST_PACKED_CALL.try_with(|slot| *slot = last);
+    signed
 }
 
 /// Bytes of the buffer `signPackedIo` reads its packed arguments from and writes the request to.
@@ -232,7 +228,7 @@ pub fn sign_packed_io(len: usize) -> i32 {
     let outcome = PACKED_IO.try_with(|io| {
         let signed = match io.get(..len).and_then(crate::text::utf8) {
             Some(packed) => sign_packed(packed),
-            _ => Err(unreadable_packed()),
+            _ => Err(sign_request::unreadable_packed()),
         };
         match signed {
             // Written straight into the buffer: the request owns its text, so nothing still
@@ -259,79 +255,12 @@ pub fn take_packed_io_aside() -> Result<String, JsValue> {
     PACKED_IO_ASIDE.try_with(Option::take).flatten().unwrap_or_else(|| Err(JsValue::UNDEFINED))
 }
 
-/// The last configuration the packed path made, with the packed options it came from.
-/// Callers sign many requests with the same options; checking them again (endpoint, region,
-/// credentials) was a tenth of the call. Only configurations that passed are kept.
-static LAST_SIGNING_CONFIG: Global<Option<(String, Rc<ClientConfig>)>> = Global::new(None);
-
-fn signing_config(options_text: &str, options: &[Entry]) -> Result<Rc<ClientConfig>, DmsError> {
-    let reused = LAST_SIGNING_CONFIG.try_with(|last| match last {
-        Some((text, config)) if text == options_text => Some(config.clone()),
-        _ => None,
-    });
-    if let Some(Some(config)) = reused {
-        return Ok(config);
-    }
-    let config = Rc::new(ClientConfig::from_options(options, false)?);
-    LAST_SIGNING_CONFIG.try_with(|last| *last = Some((options_text.into(), config.clone())));
-    Ok(config)
-}
-
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
     let client = client_from(raw_entries(options, "client options")?)?;
     let op = table_action(action.as_string().as_deref(), || describe_action(action))?;
     let params = entries(params, "params")?;
-    let request = sign_with(&client.config, op, &params, entries(signing, "signing options")?)?;
+    let request = sign_request::sign_request(&client.config, op, &params, entries(signing, "signing options")?, || now(0.0), new_nonce)?;
     Ok(request_to_js(&request))
-}
-
-/// The operation the last packed call named, with its action to compare the next call's
-/// with: callers sign the same action again and again, and the table's binary search cost a
-/// few percent of the call (A/B at opt-level z: 11.32 -> 11.03 µs).
-static LAST_OPERATION: Global<Option<(&'static Operation, &'static str)>> = Global::new(None);
-
-fn packed_operation(action: &str) -> Result<&'static Operation, DmsError> {
-    if let Some(Some((op, _))) = LAST_OPERATION.try_with(|last| last.filter(|(_, name)| *name == action)) {
-        return Ok(op);
-    }
-    let op = table_action(Some(action), || describe_action_name(action))?;
-    LAST_OPERATION.try_with(|last| *last = Some((op, op.action())));
-    Ok(op)
-}
-
-fn table_action(name: Option<&str>, describe: impl FnOnce() -> String) -> Result<&'static Operation, DmsError> {
-    name.and_then(by_action)
-        .ok_or_else(|| DmsError::invalid(concat(&["action must be a task-flow action such as StopTaskFlowInstance; got ", &describe()])))
-}
-
-/// Validates, then signs with the options' static credentials: what both `signRequest` paths share.
-fn sign_with(config: &ClientConfig, op: &Operation, params: &[Entry], signing: Vec<Entry>) -> Result<SignedRequest, DmsError> {
-    let wire = validate(op, params, Naming::Wire)?;
-    let (mut timestamp, mut nonce, mut method) = (None, None, "POST");
-    for (key, value) in signing {
-        match (key.as_ref(), value) {
-            (_, Value::Undefined) => {}
-            ("method", Value::String(text)) if text == "POST" || text == "GET" => method = if text == "GET" { "GET" } else { "POST" },
-            ("method", _) => return Err(DmsError::invalid("method must be \"POST\" or \"GET\" (a presigned URL)".into())),
-            ("timestamp", Value::String(text)) if timestamp::is_valid(&text) => timestamp = Some(text),
-            ("timestamp", _) => return Err(DmsError::invalid("timestamp must be a UTC time written YYYY-MM-DDThh:mm:ssZ".into())),
-            ("nonce", Value::String(text)) if valid_nonce(&text) => nonce = Some(text),
-            ("nonce", _) => return Err(DmsError::invalid("nonce must be a string of 1 to 128 visible ASCII characters".into())),
-            _ => return Err(DmsError::invalid(concat(&["unknown signing option '", &crate::params::excerpt(&key), "'; allowed: timestamp, nonce, method"]))),
-        }
-    }
-    let credentials = match config.credential_source()? {
-        CredentialSource::Static(credentials) => credentials,
-        CredentialSource::Provider => {
-            return Err(DmsError::invalid("signRequest is synchronous: pass accessKeyId and accessKeySecret, not a credentials function".into()))
-        }
-    };
-    let timestamp = timestamp.unwrap_or_else(|| Cow::Owned(now(0.0)));
-    let nonce = match nonce {
-        Some(nonce) => nonce,
-        None => Cow::Owned(new_nonce()?),
-    };
-    Ok(config.sign_as(credentials, op.action(), &wire, &timestamp, &nonce, method))
 }
 
 fn describe_action(action: &JsValue) -> String {
@@ -339,18 +268,6 @@ fn describe_action(action: &JsValue) -> String {
         Some(name) => describe_action_name(&name),
         None => describe_js(action),
     }
-}
-
-fn describe_action_name(name: &str) -> String {
-    if name.is_empty() {
-        "an empty string".into()
-    } else {
-        concat(&["\"", &crate::params::excerpt(name), "\""])
-    }
-}
-
-fn valid_nonce(nonce: &str) -> bool {
-    (1..=128).contains(&nonce.len()) && nonce.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn request_to_js(request: &SignedRequest) -> JsValue {
