@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
-import { functionNames, reader, sections } from './lib/wasm-sections.mjs';
+import { functionNames, importArities, reader, sections } from './lib/wasm-sections.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -51,35 +51,12 @@ try {
   // shipped file's, dist/dms_taskflow_bg.wasm.
   run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '-g', join(out, 'dms_taskflow_bg.wasm'), '-o', named]);
   const shippedBytes = readFileSync(join(root, 'dist/dms_taskflow_bg.wasm'));
-  const all = sections(readFileSync(named));
+  const namedBytes = readFileSync(named);
+  const all = sections(namedBytes);
 
-  let imported = 0;
-  for (const section of all.filter((s) => s.id === 2)) {
-    const r = reader(section.body);
-    for (let count = r.u32(), i = 0; i < count; i++) {
-      r.name();
-      r.name();
-      const kind = section.body[r.at++];
-      if (kind === 0) {
-        imported += 1;
-        r.u32();
-      } else if (kind === 1) {
-        r.at += 1;
-        const flags = r.u32();
-        r.u32();
-        if (flags & 1) r.u32();
-      } else if (kind === 2) {
-        const flags = r.u32();
-        r.u32();
-        if (flags & 1) r.u32();
-      } else if (kind === 3) {
-        r.at += 2;
-      } else {
-        throw new Error(`import kind ${kind}`);
-      }
-    }
-  }
-  const names = functionNames(readFileSync(named));
+  // Function indices count the imported functions first.
+  const imported = importArities(namedBytes).length;
+  const names = functionNames(namedBytes);
   if (names.size === 0) throw new Error('no name section: wasm-bindgen --keep-debug and wasm-opt -g keep it');
 
   const groups = new Map();

@@ -57,7 +57,7 @@ export function functionNames(bytes) {
   return names;
 }
 
-/** The parameter count of each imported function, in import order (bench/cold/wasm-sign.cjs). */
+/** The parameter count of each imported function, in import order (bench/cold/wasm-sign.cjs; its length is the count, bench/size-breakdown.mjs). */
 export function importArities(bytes) {
   const all = sections(bytes);
   const parameterCounts = [];
@@ -87,7 +87,8 @@ export function importArities(bytes) {
         const flags = imports.body[r.at++];
         r.u32();
         if (flags & 1) r.u32();
-      } else r.at += 2; // a global: type and mutability
+      } else if (kind === 3) r.at += 2; // a global: type and mutability
+      else throw new Error(`wasm: import kind ${kind} is not read here`);
     }
   }
   return arities;
