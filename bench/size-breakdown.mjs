@@ -44,7 +44,7 @@ function owner(name) {
 
 const out = mkdtempSync(join(tmpdir(), 'dms-size-breakdown-'));
 try {
-  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '--features', 'wasm-runtime']);
+  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
   run('wasm-bindgen', ['target/wasm32-unknown-unknown/release/dms_taskflow.wasm', '--keep-debug', '--target', 'web', '--out-dir', out, '--no-typescript', '--omit-default-module-path']);
   const named = join(out, 'named.wasm');
   // Optimized as scripts/build.mjs does, keeping the name section (-g); the sizes are the

@@ -6,9 +6,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist/', import.meta.url);
 const entries = {
-  // Node's entries read the build made for speed (Cargo.toml's `node` profile) from disk.
-  'node (require)': ['node.cjs', 'dms_taskflow_node_bg.wasm'],
-  'node (import)': ['node.mjs', 'node.cjs', 'dms_taskflow_node_bg.wasm'],
+  'node (require)': ['node.cjs', 'dms_taskflow_bg.wasm'],
+  'node (import)': ['node.mjs', 'node.cjs', 'dms_taskflow_bg.wasm'],
   'browser / bundlers / deno': ['web.mjs'],
   workerd: ['workerd.mjs', 'dms_taskflow_bg.wasm'],
   'edge-light': ['edge-light.mjs', 'dms_taskflow_bg.wasm'],

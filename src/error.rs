@@ -1,6 +1,5 @@
 //! The one error type every failure becomes, before it is turned into a JS `DmsError`.
 
-use crate::prelude::*;
 /// Client-side error codes (the server's codes pass through as the server sent them).
 pub mod codes {
     pub const MISSING_PARAMETER: &str = "MissingParameter";

@@ -47,7 +47,7 @@ pub fn backoff_ms(attempt: u32, policy: &RetryPolicy, random: f64) -> f64 {
     let exponent = attempt.saturating_sub(1).min(30);
     let ceiling = (f64::from(policy.base_delay_ms) * f64::from(1u32 << exponent)).min(f64::from(policy.max_delay_ms));
     let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
-    crate::num::floor(random * ceiling)
+    (random * ceiling).floor()
 }
 
 /// The clock offset (server minus local, in ms) to learn from an `InvalidTimeStamp.Expired`

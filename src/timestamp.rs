@@ -1,6 +1,5 @@
 //! The `Timestamp` parameter: UTC, second precision, `YYYY-MM-DDThh:mm:ssZ`.
 
-use crate::prelude::*;
 /// Formats whole seconds since the Unix epoch. Years outside 0000..=9999 are clamped, since
 /// the gateway would reject them anyway and a formatter must not fail.
 pub fn format_utc(epoch_seconds: i64) -> String {
@@ -30,7 +29,7 @@ pub fn format_utc(epoch_seconds: i64) -> String {
 pub fn seconds_from_millis(millis: f64) -> i64 {
     if millis.is_finite() {
         // `as` saturates, so this cannot overflow.
-        crate::num::floor(millis / 1000.0) as i64
+        (millis / 1000.0).floor() as i64
     } else {
         0
     }

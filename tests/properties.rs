@@ -8,11 +8,10 @@
 // proptest is a native dev-dependency; the wasm test run (wasm-bindgen-test) skips this file.
 #![cfg(not(target_arch = "wasm32"))]
 
-use dms_taskflow::encode::percent_encode;
-use dms_taskflow::json;
+use dms_taskflow::signing::encode::percent_encode;
+use dms_taskflow::response::json;
 use dms_taskflow::response;
-use dms_taskflow::sign::canonical_and_string_to_sign;
-use dms_taskflow::text::utf8;
+use dms_taskflow::signing::v1::canonical_and_string_to_sign;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -70,26 +69,6 @@ proptest! {
         let expected = expected.join("&");
         prop_assert_eq!(&query, &expected);
         prop_assert_eq!(string_to_sign, format!("{method}&%2F&{}", percent_encode(&expected)));
-    }
-
-    /// The packed arguments' UTF-8 check accepts exactly what core's does: arbitrary bytes,
-    /// and valid text with a byte changed, cut short or spliced (where the edge cases are).
-    #[test]
-    fn utf8_check_agrees_with_core(
-        bytes in proptest::collection::vec(any::<u8>(), 0..64),
-        text in any::<String>(),
-        at in any::<usize>(),
-        byte in any::<u8>(),
-    ) {
-        prop_assert_eq!(utf8(&bytes), core::str::from_utf8(&bytes).ok());
-        let mut changed = text.clone().into_bytes();
-        if !changed.is_empty() {
-            let at = at % changed.len();
-            changed[at] = byte;
-            prop_assert_eq!(utf8(&changed), core::str::from_utf8(&changed).ok());
-            prop_assert_eq!(utf8(&changed[..at]), core::str::from_utf8(&changed[..at]).ok());
-        }
-        prop_assert_eq!(utf8(text.as_bytes()), Some(text.as_str()));
     }
 
     #[test]

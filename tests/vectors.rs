@@ -1,7 +1,7 @@
 //! Every published vector of `../shared/reference/dms-api.md` (copied here verbatim).
 
-use dms_taskflow::encode::percent_encode;
-use dms_taskflow::sign::{canonical_and_string_to_sign, hmac_sha1_base64, rpc_signature};
+use dms_taskflow::signing::encode::percent_encode;
+use dms_taskflow::signing::v1::{canonical_and_string_to_sign, hmac_sha1_base64, rpc_signature};
 
 #[test]
 fn hmac_sha1_primitive_vectors() {

@@ -2,7 +2,6 @@
 //! `spec/taskflow-operations.json` by `scripts/gen-operations.mjs`. Validation, request
 //! building, TypeScript types and docs all read the same rows.
 
-use crate::prelude::*;
 
 /// How a parameter's value is checked and written on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +28,7 @@ pub struct Param {
     pub required: bool,
 }
 
-/// One operation of the table: a generated row of text (`src/operations_table.rs`),
+/// One operation of the table: a generated row of text (`src/operations/table.rs`),
 ///
 /// ```text
 /// row      = action "(" param* ")" field*          StopTaskFlowInstance(#DagId#DagInstanceId*#Tid)
@@ -55,7 +54,7 @@ impl Operation {
 
     /// The JS method name (`stopTaskFlowInstance`).
     pub fn method(&self) -> String {
-        crate::results::camel_case(self.action())
+        crate::response::results::camel_case(self.action())
     }
 
     pub fn params(&self) -> Params {
@@ -174,7 +173,8 @@ impl Fields {
     }
 }
 
-pub use crate::operations_table::OPERATIONS;
+mod table;
+pub use table::OPERATIONS;
 
 /// Looks up an operation by its wire action name. The table is sorted by action.
 pub fn by_action(action: &str) -> Option<&'static Operation> {
@@ -252,8 +252,8 @@ mod tests {
     /// table's readers derive (`camel_case`), for every method and parameter.
     #[test]
     fn camel_names_agree_with_the_generated_types() {
-        let types = include_str!("../types/operations.d.ts");
-        let actions = include_str!("../js/operation-actions.mjs");
+        let types = include_str!("../../types/operations.d.ts");
+        let actions = include_str!("../../js/operation-actions.mjs");
         let listed = actions.split_once("OPERATION_ACTIONS = '").unwrap().1.split_once('\'').unwrap().0;
         assert_eq!(listed, OPERATIONS.iter().map(Operation::action).collect::<Vec<_>>().join("\\0"));
         for op in OPERATIONS {
@@ -263,10 +263,10 @@ mod tests {
             let start = types.find(&format!("export interface {action}Params {{\n")).unwrap();
             let block = types[start..].split_once('{').unwrap().1.split_once('}').unwrap().0;
             let declared: Vec<&str> = block.lines().filter_map(|line| line.trim().split_once(':')).map(|(name, _)| name.trim_end_matches('?')).collect();
-            let derived: Vec<String> = op.params().map(|p| crate::results::camel_case(p.wire)).collect();
+            let derived: Vec<String> = op.params().map(|p| crate::response::results::camel_case(p.wire)).collect();
             assert_eq!(declared, derived, "{action}");
             for (param, camel) in op.params().zip(&derived) {
-                assert!(param.is_named(camel, crate::params::Naming::Camel) && !param.is_named(camel, crate::params::Naming::Wire));
+                assert!(param.is_named(camel, crate::request::params::Naming::Camel) && !param.is_named(camel, crate::request::params::Naming::Wire));
             }
         }
     }

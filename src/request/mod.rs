@@ -1,14 +1,15 @@
 //! Client configuration and the signed request: a pure function of credentials, endpoint,
 //! operation parameters, timestamp and nonce, returning exactly what to send.
 
-use crate::prelude::*;
+pub mod params;
+pub mod sign_request;
+
 use crate::error::{codes, concat, DmsError};
-use crate::params::{excerpt, Entry, Value};
-use alloc::rc::Rc;
+use params::{excerpt, Entry, Value};
+use std::rc::Rc;
 
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
-use crate::mac::HmacKey;
-use crate::sign::{canonical_and_string_to_sign, push_rpc_signature, rpc_key};
+use crate::signing::v1::{canonical_and_string_to_sign, push_rpc_signature, rpc_key, RpcKey};
 use core::cell::OnceCell;
 
 pub const API_VERSION: &str = "2018-11-01";
@@ -50,8 +51,8 @@ pub struct Credentials {
     pub access_key_secret: String,
     pub security_token: Option<String>,
     /// The V1 signature's HMAC key, made at the first V1 signature: the same credentials
-    /// sign every call of a client (`mac::HmacKey`).
-    v1_key: OnceCell<HmacKey<'static>>,
+    /// sign every call of a client, so it is keyed once and cloned per message.
+    v1_key: OnceCell<RpcKey>,
 }
 
 impl Credentials {
@@ -59,7 +60,7 @@ impl Credentials {
         Credentials { access_key_id, access_key_secret, security_token, v1_key: OnceCell::new() }
     }
 
-    fn v1_key(&self) -> &HmacKey<'static> {
+    fn v1_key(&self) -> &RpcKey {
         self.v1_key.get_or_init(|| rpc_key(&self.access_key_secret))
     }
 
@@ -135,7 +136,7 @@ impl ClientConfig {
                     "unknown client option '",
                     &excerpt(key),
                     "'; allowed: ",
-                    &crate::text::join(&OPTION_NAMES),
+                    &OPTION_NAMES.join(", "),
                 ])));
             }
         }
@@ -252,15 +253,15 @@ pub fn provided_credentials(entries: &[Entry]) -> Result<(Credentials, Option<f6
 fn integer_option(value: Option<&Value>, name: &str, min: u32, max: u32) -> Result<Option<u32>, DmsError> {
     match value {
         None | Some(Value::Undefined) => Ok(None),
-        Some(Value::Number(n)) if crate::num::is_integral(*n) && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
         Some(other) => Err(DmsError::invalid(concat(&[
             name,
             " must be an integer from ",
-            &crate::params::decimal(i64::from(min)),
+            &min.to_string(),
             " to ",
-            &crate::params::decimal(i64::from(max)),
+            &max.to_string(),
             "; got ",
-            &crate::params::describe(other),
+            &crate::request::params::describe(other),
         ]))),
     }
 }
@@ -284,7 +285,7 @@ fn optional_text<'a>(value: Option<&'a Value>, name: &str, no_spaces: bool) -> R
                 Ok(Some(text))
             }
         }
-        Some(other) => Err(DmsError::invalid(concat(&[name, " must be a string; got ", &crate::params::describe(other)]))),
+        Some(other) => Err(DmsError::invalid(concat(&[name, " must be a string; got ", &crate::request::params::describe(other)]))),
     }
 }
 
@@ -326,7 +327,7 @@ pub fn resolve_endpoint(endpoint: Option<&str>, region_id: Option<&str>, vpc: bo
             "regionId \"",
             &excerpt(region),
             "\" has no known DMS endpoint; known: ",
-            &crate::text::join(&KNOWN_REGIONS),
+            &KNOWN_REGIONS.join(", "),
             " (or pass endpoint)",
         ]))),
         None if vpc => Err(DmsError::invalid("network: \"vpc\" needs a regionId (the VPC endpoints are per region)".into())),
@@ -341,7 +342,7 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
         ("https://", endpoint.get(8..).unwrap_or(""))
     } else if lower.starts_with("http://") {
         ("http://", endpoint.get(7..).unwrap_or(""))
-    } else if crate::text::find(endpoint, "://").is_some() {
+    } else if endpoint.find("://").is_some() {
         return Err(refuse("only http and https are supported"));
     } else {
         // A bare host name, as the vendor's docs write endpoints.
@@ -424,7 +425,7 @@ pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, par
 pub fn sign_acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
     // Rebound so its borrows may be as short as the locals signed with it.
     let mut query: Vec<(&str, &str)> = query;
-    let body_hash = crate::sign_v3::sha256_hex(b"");
+    let body_hash = crate::signing::v3::sha256_hex(b"");
     let mut acs_headers: Vec<(&str, &str)> = vec![
         ("x-acs-action", action),
         ("x-acs-version", API_VERSION),
@@ -436,7 +437,7 @@ pub fn sign_acs3(credentials: &Credentials, endpoint: &str, action: &str, query:
         acs_headers.push(("x-acs-security-token", token));
     }
     let host = endpoint_host(endpoint);
-    let signed = crate::sign_v3::sign_v3(crate::sign_v3::V3Input {
+    let signed = crate::signing::v3::sign_v3(crate::signing::v3::V3Input {
         method,
         host: &host,
         query: &mut query,
@@ -468,7 +469,7 @@ fn authority(rest: &str) -> &str {
 
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
 fn endpoint_host(endpoint: &str) -> String {
-    let (rest, default_port) = match crate::text::find(endpoint, "://") {
+    let (rest, default_port) = match endpoint.find("://") {
         Some(at) if endpoint.get(..at) == Some("https") => (endpoint.get(at + 3..).unwrap_or(""), ":443"),
         Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
         None => (endpoint, ":443"),
@@ -480,6 +481,7 @@ fn endpoint_host(endpoint: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     fn options<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<Entry<'a>> {
         pairs.iter().map(|(k, v)| (Cow::Borrowed(*k), Value::String(Cow::Borrowed(*v)))).collect()
@@ -589,8 +591,8 @@ mod tests {
         assert_eq!(base, "https://dms-enterprise.aliyuncs.com/");
         let (canonical, signature) = query.rsplit_once("&Signature=").unwrap();
         assert!(canonical.contains("&SecurityToken=tok&"));
-        let expected = crate::sign::rpc_signature("testsecret", &format!("GET&%2F&{}", crate::encode::percent_encode(canonical)));
-        assert_eq!(signature, crate::encode::percent_encode(&expected));
+        let expected = crate::signing::v1::rpc_signature("testsecret", &format!("GET&%2F&{}", crate::signing::encode::percent_encode(canonical)));
+        assert_eq!(signature, crate::signing::encode::percent_encode(&expected));
 
         let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");
         assert_eq!(v3.url, "http://127.0.0.1:8080/api/dms/?DagId=7");

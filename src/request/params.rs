@@ -3,7 +3,7 @@
 //! Input values arrive already classified by the JS binding (`Value`), so everything here is
 //! plain Rust and tested natively. Every refusal names the field and what was expected.
 
-use crate::prelude::*;
+use std::borrow::Cow;
 use crate::error::{concat, DmsError};
 use crate::operations::{Kind, Operation, Param};
 
@@ -45,7 +45,7 @@ impl Param {
     /// Whether `key` is this parameter's name in `naming`.
     pub fn is_named(&self, key: &str, naming: Naming) -> bool {
         match naming {
-            Naming::Camel => crate::results::is_camel_case_of(key, self.wire),
+            Naming::Camel => crate::response::results::is_camel_case_of(key, self.wire),
             Naming::Wire => key == self.wire,
         }
     }
@@ -53,7 +53,7 @@ impl Param {
     /// The parameter's name in `naming`, for messages.
     pub fn name(&self, naming: Naming) -> String {
         match naming {
-            Naming::Camel => crate::results::camel_case(self.wire),
+            Naming::Camel => crate::response::results::camel_case(self.wire),
             Naming::Wire => self.wire.into(),
         }
     }
@@ -152,7 +152,7 @@ pub fn validate_any(action: &str, input: &[Entry]) -> Result<Vec<(String, String
             Value::String(text) | Value::Json(text) => String::from(text.as_ref()),
             Value::Bool(flag) => if *flag { "true" } else { "false" }.into(),
             Value::Number(_) | Value::BigInt(_) => integer_value(value)
-                .map(decimal)
+                .map(|integer| integer.to_string())
                 .map_err(|why| DmsError::invalid(concat(&[name, " must be a string, an integer, a bigint, a boolean or an array/object; got ", &why, " (pass other numbers as strings)"])))?,
             other => {
                 return Err(DmsError::invalid(concat(&[name, " must be a string, an integer, a bigint, a boolean or an array/object; got ", &describe(other)])));
@@ -202,7 +202,7 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
             if param.kind == Kind::Id && integer < 0 {
                 return Err(refuse("a negative number"));
             }
-            Ok(decimal(integer))
+            Ok(integer.to_string())
         }
         (Kind::String, Value::String(text)) => {
             if text.trim().is_empty() {
@@ -212,7 +212,7 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
             }
         }
         // A version or name that happens to be numeric is still meaningful as a string.
-        (Kind::String, Value::Number(_) | Value::BigInt(_)) => integer_value(value).map(decimal).map_err(|why| refuse(&why)),
+        (Kind::String, Value::Number(_) | Value::BigInt(_)) => integer_value(value).map(|integer| integer.to_string()).map_err(|why| refuse(&why)),
         (Kind::Boolean, Value::Bool(flag)) => Ok(if *flag { "true" } else { "false" }.into()),
         (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(String::from(text.as_ref())),
         (Kind::Json, Value::Json(text)) => Ok(String::from(text.as_ref())),
@@ -230,7 +230,7 @@ fn integer_value(value: &Value) -> Result<i64, String> {
                 Err("NaN".into())
             } else if number.is_infinite() {
                 Err("an infinite number".into())
-            } else if !crate::num::is_integral(*number) {
+            } else if number.fract() != 0.0 {
                 Err("a number with a fraction".into())
             } else if !(-MAX_SAFE..=MAX_SAFE).contains(number) {
                 Err("a number beyond 2^53-1, which JS cannot hold exactly (pass a bigint or a decimal string)".into())
@@ -277,34 +277,6 @@ pub fn parse_decimal(text: &str) -> Option<i64> {
     } else {
         value.checked_neg()
     }
-}
-
-/// Decimal text of an integer, without `core::fmt`: written backwards into a buffer, then
-/// copied out once (pushing char by char was a UTF-8 encode and a growth check per digit).
-pub fn decimal(value: i64) -> String {
-    // 19 digits and a sign hold any i64.
-    let mut text = [0u8; 20];
-    let mut start = text.len();
-    let mut rest = value.unsigned_abs();
-    loop {
-        start -= 1;
-        if let Some(slot) = text.get_mut(start) {
-            *slot = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || start == 0 {
-            break;
-        }
-    }
-    if value < 0 && start > 0 {
-        start -= 1;
-        if let Some(slot) = text.get_mut(start) {
-            *slot = b'-';
-        }
-    }
-    let written = text.get(start..).unwrap_or_default();
-    // SAFETY: only ASCII digits and '-' were written.
-    String::from(unsafe { core::str::from_utf8_unchecked(written) })
 }
 
 /// What a value is, for "got ..." in error messages.
@@ -502,7 +474,6 @@ mod tests {
     #[test]
     fn decimal_round_trips() {
         for value in [0, 1, -1, 9, 10, 4096, i64::MAX, i64::MIN, 9_007_199_254_740_993] {
-            assert_eq!(decimal(value), value.to_string());
             assert_eq!(parse_decimal(&value.to_string()), Some(value));
         }
         assert_eq!(parse_decimal("-0"), Some(0));

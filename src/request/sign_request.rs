@@ -1,19 +1,14 @@
-//! What `signRequest` does once its arguments are read, whichever way they crossed into
-//! wasm: checks the action, the parameters and the signing options, then signs with the
-//! options' static credentials. `sign_packed` is the whole packed path (`src/packed.rs`):
-//! it reads the one text, reuses the last call's configuration and operation, and signs.
-//!
-//! Pure: the clock and the nonce source are passed in. So `cargo test` checks the very
-//! path the wasm runs, and `cargo bench --bench sign` times it natively, which is how
-//! bench/README.md splits `signRequest`'s time into the crossing and the work.
+//! What `signRequest` does once its arguments are read: checks the action, the parameters
+//! and the signing options (`timestamp`, `nonce`, `method`), then signs with the options'
+//! static credentials. Pure: the clock and the nonce source are passed in, so `cargo test`
+//! checks the very path the binding runs.
 
-use crate::prelude::*;
-use alloc::rc::Rc;
+use std::borrow::Cow;
 
 use crate::error::{concat, DmsError};
 use crate::operations::{by_action, Operation};
-use crate::params::{describe_kind, excerpt, validate, Entry, Naming, Value};
-use crate::request::{ClientConfig, CredentialSource, SignedRequest, FUNCTION_OPTIONS};
+use crate::request::params::{excerpt, validate, Entry, Naming, Value};
+use crate::request::{ClientConfig, CredentialSource, SignedRequest};
 use crate::timestamp;
 
 /// Validates `params` for `op`, reads the signing options (`timestamp`, `nonce`, `method`),
@@ -73,66 +68,6 @@ pub fn describe_action_name(name: &str) -> String {
     }
 }
 
-/// Packed arguments the JS packer cannot have made (not UTF-8, or not in its format).
-pub fn unreadable_packed() -> DmsError {
-    DmsError::invalid("signRequest: unreadable packed arguments".into())
-}
-
-/// What the packed path keeps from one call to the next. Callers sign many requests with
-/// the same options and action: checking the options again (endpoint, region, credentials)
-/// was a tenth of the call, and the table's binary search a few percent (A/B at opt-level
-/// z: 11.32 -> 11.03 µs). Only a configuration that passed its checks is kept.
-#[derive(Default)]
-pub struct LastCall {
-    /// The packed options' text, and the configuration made from it.
-    config: Option<(String, Rc<ClientConfig>)>,
-    operation: Option<&'static Operation>,
-}
-
-impl LastCall {
-    pub const fn new() -> LastCall {
-        LastCall { config: None, operation: None }
-    }
-
-    fn config(&mut self, options_text: &str, options: &[Entry]) -> Result<Rc<ClientConfig>, DmsError> {
-        if let Some((text, config)) = &self.config {
-            if text == options_text {
-                return Ok(config.clone());
-            }
-        }
-        let config = Rc::new(ClientConfig::from_options(options, false)?);
-        self.config = Some((options_text.into(), config.clone()));
-        Ok(config)
-    }
-
-    fn operation(&mut self, action: &str) -> Result<&'static Operation, DmsError> {
-        if let Some(op) = self.operation.filter(|op| op.action() == action) {
-            return Ok(op);
-        }
-        let op = table_action(Some(action), || describe_action_name(action))?;
-        self.operation = Some(op);
-        Ok(op)
-    }
-}
-
-/// `signRequest` with its arguments packed into one text by js/packed.mjs (`src/packed.rs`).
-pub fn sign_packed(
-    packed: &str,
-    last: &mut LastCall,
-    now: impl FnOnce() -> String,
-    new_nonce: impl FnOnce() -> Result<String, DmsError>,
-) -> Result<SignedRequest, DmsError> {
-    let call = crate::packed::unpack(packed).ok_or_else(unreadable_packed)?;
-    // Packed values are never functions: a function option given is a wrong type, worded
-    // as the binding's general path words it.
-    if let Some((key, value)) = call.options.iter().find(|(key, value)| FUNCTION_OPTIONS.contains(&key.as_ref()) && *value != Value::Undefined) {
-        return Err(DmsError::invalid(concat(&[key, " must be a function; got ", &describe_kind(value)])));
-    }
-    let config = last.config(call.options_text, &call.options)?;
-    let op = last.operation(call.action)?;
-    sign_request(&config, op, &call.params, call.signing, now, new_nonce)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,17 +76,21 @@ mod tests {
         &SignatureNonce=3156853299f313e23d1673dc12e1703d&SignatureVersion=1.0&Tid=3&Timestamp=2023-10-26T10%3A22%3A32Z\
         &Version=2018-11-01&Signature=KTYcM%2FjbJejLw4UUT4294Ox5xec%3D";
 
-    fn packed(options: &str, action: &str) -> String {
-        [
-            action,
-            options,
-            "\x003\0DagId\0s7\0DagInstanceId\0s47\0Tid\0n3",
-            "\x002\0timestamp\0s2023-10-26T10:22:32Z\0nonce\0s3156853299f313e23d1673dc12e1703d",
-        ]
-        .concat()
+    fn text<'a>(key: &'a str, value: &'a str) -> Entry<'a> {
+        (Cow::Borrowed(key), Value::String(Cow::Borrowed(value)))
     }
 
-    const OPTIONS: &str = "\x002\0accessKeyId\0stestid\0accessKeySecret\0stestsecret";
+    fn config() -> ClientConfig {
+        ClientConfig::from_options(&[text("accessKeyId", "testid"), text("accessKeySecret", "testsecret")], false).unwrap()
+    }
+
+    fn params() -> Vec<Entry<'static>> {
+        vec![text("DagId", "7"), text("DagInstanceId", "47"), (Cow::Borrowed("Tid"), Value::Number(3.0))]
+    }
+
+    fn op(action: &str) -> &'static Operation {
+        table_action(Some(action), || describe_action_name(action)).unwrap()
+    }
 
     fn unused_clock() -> String {
         panic!("the clock must not be read when a timestamp is given")
@@ -162,59 +101,26 @@ mod tests {
     }
 
     #[test]
-    fn packed_call_signs_the_published_vector() {
-        let mut last = LastCall::new();
-        let request = sign_packed(&packed(OPTIONS, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
+    fn signs_the_published_vector() {
+        let signing = vec![text("timestamp", "2023-10-26T10:22:32Z"), text("nonce", "3156853299f313e23d1673dc12e1703d")];
+        let request = sign_request(&config(), op("StopTaskFlowInstance"), &params(), signing, unused_clock, unused_nonce).unwrap();
         assert_eq!(request.body, VECTOR_BODY);
-        // Again, from the kept configuration and operation: the same bytes.
-        let again = sign_packed(&packed(OPTIONS, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
-        assert_eq!(again.body, VECTOR_BODY);
-    }
-
-    #[test]
-    fn kept_configuration_is_only_reused_for_the_same_options() {
-        let mut last = LastCall::new();
-        sign_packed(&packed(OPTIONS, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
-        let other = "\x002\0accessKeyId\0sother\0accessKeySecret\0stestsecret";
-        let request = sign_packed(&packed(other, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
-        assert!(request.body.starts_with("AccessKeyId=other&"), "{}", request.body);
-        // Options that fail their checks are not kept: the next good call is not affected.
-        let bad = "\x001\0regionId\0n5";
-        let error = sign_packed(&packed(bad, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap_err();
-        assert!(error.message.contains("regionId"), "{}", error.message);
-        assert_eq!(sign_packed(&packed(OPTIONS, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap().body, VECTOR_BODY);
-    }
-
-    #[test]
-    fn kept_operation_is_only_reused_for_the_same_action() {
-        let mut last = LastCall::new();
-        sign_packed(&packed(OPTIONS, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
-        let request = sign_packed(&packed(OPTIONS, "SuspendTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap();
-        assert!(request.body.contains("&Action=SuspendTaskFlowInstance&"), "{}", request.body);
-        let error = sign_packed(&packed(OPTIONS, "StopTaskFlow"), &mut last, unused_clock, unused_nonce).unwrap_err();
-        assert_eq!(error.message, "action must be a task-flow action such as StopTaskFlowInstance; got \"StopTaskFlow\"");
     }
 
     #[test]
     fn clock_and_nonce_source_are_used_when_not_given() {
-        let mut last = LastCall::new();
-        // The same call with no signing options: its last part counts 0 entries.
-        let given = packed(OPTIONS, "StopTaskFlowInstance");
-        let text = [&given[..given.rfind("\x002\0timestamp").unwrap()], "\x000"].concat();
-        let request = sign_packed(&text, &mut last, || "2024-02-29T23:59:59Z".into(), || Ok("abc".into())).unwrap();
+        let request = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || "2024-02-29T23:59:59Z".into(), || Ok("abc".into())).unwrap();
         assert!(request.body.contains("&SignatureNonce=abc&"), "{}", request.body);
         assert!(request.body.contains("&Timestamp=2024-02-29T23%3A59%3A59Z&"), "{}", request.body);
-        let failed = sign_packed(&text, &mut last, || "2024-02-29T23:59:59Z".into(), || Err(DmsError::invalid("no randomness".into())));
+        let failed = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || "2024-02-29T23:59:59Z".into(), || Err(DmsError::invalid("no randomness".into())));
         assert_eq!(failed.unwrap_err().message, "no randomness");
     }
 
     #[test]
-    fn function_options_and_unreadable_text_are_refused() {
-        let mut last = LastCall::new();
-        let with_fetch = "\x001\0fetch\0sx";
-        let error = sign_packed(&packed(with_fetch, "StopTaskFlowInstance"), &mut last, unused_clock, unused_nonce).unwrap_err();
-        assert_eq!(error.message, "fetch must be a function; got a string");
-        let error = sign_packed("StopTaskFlowInstance\x001", &mut last, unused_clock, unused_nonce).unwrap_err();
-        assert_eq!(error.message, "signRequest: unreadable packed arguments");
+    fn bad_signing_options_and_actions_are_refused() {
+        let error = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![text("method", "PUT")], unused_clock, unused_nonce).unwrap_err();
+        assert_eq!(error.message, "method must be \"POST\" or \"GET\" (a presigned URL)");
+        let error = table_action(Some("StopTaskFlow"), || describe_action_name("StopTaskFlow")).unwrap_err();
+        assert_eq!(error.message, "action must be a task-flow action such as StopTaskFlowInstance; got \"StopTaskFlow\"");
     }
 }

@@ -6,7 +6,6 @@
 //! general-purpose JSON crate, and it is total: any input gives a value or an error, with
 //! nesting bounded so a hostile body cannot exhaust the stack.
 
-use crate::prelude::*;
 /// A parsed JSON value. Objects keep their members in source order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {

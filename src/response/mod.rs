@@ -1,10 +1,11 @@
 //! Turns an HTTP status and body into a result: the success body, or a `DmsError` carrying
 //! what the server said (redacted) and whether a retry may help.
 
-use crate::prelude::*;
+pub mod json;
+pub mod results;
+
 use crate::error::{codes, concat, is_retryable, DmsError};
-use crate::json::{self, Json};
-use crate::text::replace_all;
+use json::Json;
 
 /// Longest server message kept in an error; server messages can be several MB of HTML.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -86,7 +87,7 @@ pub fn parse(status: u16, body: &str, sensitive: &[&str]) -> Result<Success, Dms
 /// The error for a body that is not the JSON DMS sends (a proxy's HTML page, a truncated or
 /// empty body). Retryable when the status is a transient gateway failure.
 pub fn invalid_response(status: u16, why: &str, body: &str, sensitive: &[&str]) -> DmsError {
-    let mut message = concat(&["unexpected response (HTTP ", &crate::params::decimal(i64::from(status)), "): ", why]);
+    let mut message = concat(&["unexpected response (HTTP ", &status.to_string(), "): ", why]);
     let excerpt = safe_excerpt(body, sensitive);
     if excerpt.is_empty() {
         message.push_str("; the body is empty");
@@ -112,7 +113,7 @@ fn clean_message(code: &str, message: &str, sensitive: &[&str]) -> String {
     let mut kept = message;
     // The gateway echoes its string-to-sign (AccessKeyId and every parameter) after this
     // marker; nothing after it is needed to understand the error.
-    let redacted_echo = match crate::text::find_ignore_ascii_case(message, ECHO_MARKER) {
+    let redacted_echo = match message.to_ascii_lowercase().find(ECHO_MARKER) {
         Some(at) => {
             kept = message.get(..at + ECHO_MARKER.len()).unwrap_or("");
             true
@@ -169,11 +170,11 @@ fn safe_excerpt(body: &str, sensitive: &[&str]) -> String {
 pub fn redact(text: &str, sensitive: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-        out = replace_all(&out, secret, "[redacted]");
+        out = out.replace(secret, "[redacted]");
         // The gateway echoes parameters percent-encoded: redact that form too.
-        let encoded = crate::encode::percent_encode(secret);
+        let encoded = crate::signing::encode::percent_encode(secret);
         if encoded != *secret {
-            out = replace_all(&out, &encoded, "[redacted]");
+            out = out.replace(&encoded, "[redacted]");
         }
     }
     out

@@ -3,8 +3,7 @@
 //! plain arrays. Documented fields follow the table's shapes; fields the table does not
 //! know still come through, camelCased, with integers JS cannot hold exactly as strings.
 
-use crate::prelude::*;
-use crate::json::Json;
+use super::json::Json;
 use crate::operations::{Fields, Shape};
 
 /// A result value, ready for the binding to turn into JS.
@@ -151,7 +150,7 @@ fn lowered_prefix(name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
+    use crate::response::json::parse;
     use crate::operations::by_action;
 
     fn text(s: &str) -> Out {

@@ -2,9 +2,10 @@
 //! function of what is sent. Operation parameters travel in the query string, the body is
 //! empty, and the signature covers host, every `x-acs-*` header and the body's hash.
 
-use crate::prelude::*;
-use crate::encode::percent_encode_into;
-use crate::mac::{hash, hmac, SHA256};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::encode::percent_encode_into;
 
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
@@ -32,22 +33,31 @@ pub struct V3Signature {
     pub authorization: String,
 }
 
+/// Lower-case hex, as V3 writes hashes and signatures.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    use core::fmt::Write;
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{byte:02x}");
     }
     out
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(hash(&SHA256, &[data]).as_slice())
+    hex(&Sha256::digest(data))
+}
+
+/// HMAC-SHA256 of `data` under `key`, in hex.
+fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
+    // HMAC takes a key of any length, so `new_from_slice` never fails; no panic path all the same.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()));
+    mac.update(data);
+    hex(&mac.finalize().into_bytes())
 }
 
 pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
-    crate::sign::sort_by_name(input.query);
+    super::sort_by_name(input.query);
     let mut canonical_query = String::new();
     for (index, (name, value)) in input.query.iter().enumerate() {
         if index > 0 {
@@ -58,7 +68,7 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
         percent_encode_into(&mut canonical_query, value);
     }
     let body_hash = sha256_hex(input.body);
-    crate::sign::sort_by_name(input.acs_headers);
+    super::sort_by_name(input.acs_headers);
     // `host` sorts before every `x-acs-*` name.
     let mut canonical_headers = String::new();
     let mut signed_headers = String::from("host");
@@ -83,7 +93,7 @@ pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
     let mut string_to_sign = String::from(ALGORITHM);
     string_to_sign.push('\n');
     string_to_sign.push_str(&canonical_request_hash);
-    let signature = hex(hmac(&SHA256, input.access_key_secret.as_bytes(), string_to_sign.as_bytes()).as_slice());
+    let signature = hmac_sha256_hex(input.access_key_secret.as_bytes(), string_to_sign.as_bytes());
     let mut authorization = String::from(ALGORITHM);
     for part in [" Credential=", input.access_key_id, ",SignedHeaders=", &signed_headers, ",Signature=", &signature] {
         authorization.push_str(part);

@@ -2,17 +2,18 @@
 //! `signRequest`. A call validates synchronously (a bad argument rejects and sends
 //! nothing), then runs attempts: credentials, sign, send, classify, decide (`retry`).
 
-use crate::prelude::*;
+use std::borrow::Cow;
 use core::cell::{Cell, RefCell};
-use alloc::rc::Rc;
+use std::rc::Rc;
 
 use crate::error::{codes, concat, DmsError};
 use crate::operations::{by_action, Fields, Operation};
-use crate::sign_request::{self, describe_action_name, table_action, LastCall};
-use crate::params::{decimal, validate, validate_any, Naming, Value};
+use crate::request::sign_request::{self, describe_action_name, table_action};
+use crate::request::params::{validate, validate_any, Naming, Value};
+use crate::signing::nonce::new_nonce;
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
-use crate::results::{map_result, Out};
+use crate::response::results::{map_result, Out};
 use crate::retry::{clock_offset_ms, decide, Decision};
 use crate::timestamp;
 use js_sys::{Function, Promise, Reflect};
@@ -24,43 +25,6 @@ use super::cancel::Cancel;
 use super::convert::{array, date_millis, describe_js, entries, number_from_literal, object, raw_entries, set, to_js_error, to_value};
 use super::fetch::{send, settle_later, Body, Failure};
 use super::host;
-use super::global::Global;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
-    fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
-}
-
-#[wasm_bindgen(module = "/js/random-source.mjs")]
-extern "C" {
-    /// Keeps the entry point's source in the snippet, which calls it with a view of the
-    /// buffer: the bytes land in wasm memory with no copy, hex text or extra crossing.
-    #[wasm_bindgen(js_name = setRandomSource)]
-    fn keep_random_source(source: &Function);
-    /// True when the kept source filled all of `buffer`. A JS value, not a bool: the import
-    /// then has the signature of `get_random_values` (see "One wrapper per import signature"
-    /// in convert.rs). The snippet catches whatever the source throws.
-    #[wasm_bindgen(js_name = fillRandom)]
-    fn fill_from_source(buffer: &mut [u8]) -> JsValue;
-}
-
-/// Called once by an entry point with `fill(bytes)`, which fills the Uint8Array it is given
-/// from a CSPRNG and returns true, or returns anything else when it cannot. Node's entry
-/// names one (js/entries/node.mjs); without one, nonces come from `crypto.getRandomValues`.
-#[wasm_bindgen(js_name = __setRandomSource)]
-pub fn set_random_source(source: Function) {
-    keep_random_source(&source);
-}
-
-/// Fills `buffer` from the entry point's source or, without one (the snippet then answers
-/// false) or when it fails, `crypto.getRandomValues`.
-fn fill_random(buffer: &mut [u8]) -> Result<(), ()> {
-    if fill_from_source(buffer).as_bool() == Some(true) {
-        return Ok(());
-    }
-    get_random_values(buffer).map(|_| ()).map_err(|_| ())
-}
 
 /// A configured client. Settings are immutable; the little mutable state (learned clock
 /// offset, cached credentials) sits in `Cell`/`RefCell`s borrowed only between awaits, so
@@ -172,89 +136,6 @@ pub fn wasm_memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
 }
 
-/// What the packed path kept from the last call (`sign_request::LastCall`).
-static LAST_PACKED_CALL: Global<LastCall> = Global::new(LastCall::new());
-
-/// `signRequest` with its arguments packed into one text by js/packed.mjs
-/// (`src/packed.rs`): one boundary crossing instead of one per key. `signPackedIo` reads
-/// the text from its buffer and writes the request, packed, back into it.
-fn sign_packed(packed: &str) -> Result<SignedRequest, DmsError> {
-    // Taken out for the call, not borrowed across it: the nonce source is JS, and a source
-    // that re-enters the module finds nothing kept rather than a borrow that fails.
-    let mut last = LAST_PACKED_CALL.try_with(core::mem::take).unwrap_or_default();
-    let signed = sign_request::sign_packed(packed, &mut last, || now(0.0), new_nonce);
-    LAST_PACKED_CALL.try_with(|slot| *slot = last);
-    signed
-}
-
-/// Bytes of the buffer `signPackedIo` reads its packed arguments from and writes the request to.
-const PACKED_IO_BYTES: usize = 1 << 16;
-
-/// The packed-call buffer: JS writes the packed arguments at its start (TextEncoder's
-/// `encodeInto`, straight into wasm memory) and reads the request back from the same place.
-/// A string argument and a string result cost wasm-bindgen two more calls into wasm (malloc
-/// for the argument, free for the result), a copy loop in JS, an allocation each side, and
-/// an array for the multi-value return; this is one call that returns a number. It is a
-/// static, so its address never changes, whatever the heap does.
-static PACKED_IO: Global<[u8; PACKED_IO_BYTES]> = Global::new([0; PACKED_IO_BYTES]);
-
-/// What `signPackedIo` could not put in the buffer: the error it threw, or a request too long.
-static PACKED_IO_ASIDE: Global<Option<Result<String, JsValue>>> = Global::new(None);
-
-/// The wasm memory, which holds the packed-call buffer, for js/packed.mjs.
-#[wasm_bindgen(js_name = packedIoMemory)]
-pub fn packed_io_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
-/// Where the packed-call buffer starts in the wasm memory.
-#[wasm_bindgen(js_name = packedIoAddress)]
-pub fn packed_io_address() -> usize {
-    PACKED_IO.as_ptr() as usize
-}
-
-/// The packed-call buffer's length in bytes.
-#[wasm_bindgen(js_name = packedIoBytes)]
-pub fn packed_io_bytes() -> usize {
-    PACKED_IO_BYTES
-}
-
-/// Signs the packed arguments in the first `len` bytes of the buffer. Returns the request's
-/// length in bytes, written at the buffer's start; -1 when it failed and -2 when the
-/// request is longer than the buffer: `takePackedIoAside` then throws the error or returns
-/// the request.
-#[wasm_bindgen(js_name = signPackedIo)]
-pub fn sign_packed_io(len: usize) -> i32 {
-    let outcome = PACKED_IO.try_with(|io| {
-        let signed = match io.get(..len).and_then(crate::text::utf8) {
-            Some(packed) => sign_packed(packed),
-            _ => Err(sign_request::unreadable_packed()),
-        };
-        match signed {
-            // Written straight into the buffer: the request owns its text, so nothing still
-            // borrows the arguments read from there.
-            Ok(request) => match crate::packed::write_packed_request(&request, io) {
-                Some(len) => i32::try_from(len).ok(),
-                None => {
-                    PACKED_IO_ASIDE.set(Some(Ok(crate::packed::pack_request(&request))));
-                    Some(-2)
-                }
-            },
-            Err(error) => {
-                PACKED_IO_ASIDE.set(Some(Err(to_js_error(error, None))));
-                Some(-1)
-            }
-        }
-    });
-    outcome.flatten().unwrap_or(-1)
-}
-
-/// The request or the error the last `signPackedIo` set aside.
-#[wasm_bindgen(js_name = takePackedIoAside)]
-pub fn take_packed_io_aside() -> Result<String, JsValue> {
-    PACKED_IO_ASIDE.try_with(Option::take).flatten().unwrap_or_else(|| Err(JsValue::UNDEFINED))
-}
-
 fn sign_request_inner(options: &JsValue, action: &JsValue, params: &JsValue, signing: &JsValue) -> Result<JsValue, DmsError> {
     let client = client_from(raw_entries(options, "client options")?)?;
     let op = table_action(action.as_string().as_deref(), || describe_action(action))?;
@@ -340,7 +221,7 @@ fn call_options(options: &JsValue) -> Result<CallOptions, DmsError> {
                 out.signal = Some(value);
             }
             "timeoutMs" => out.timeout_ms = timeout_option(Some(&to_value(&value)))?,
-            _ => return Err(DmsError::invalid(concat(&["unknown call option '", &crate::params::excerpt(&key), "'; allowed: signal, timeoutMs"]))),
+            _ => return Err(DmsError::invalid(concat(&["unknown call option '", &crate::request::params::excerpt(&key), "'; allowed: signal, timeoutMs"]))),
         }
     }
     Ok(out)
@@ -400,7 +281,7 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
         let wire = validate(op, &params, Naming::Camel).map_err(|mut error| {
             if error.message.starts_with("unknown parameter") {
                 error.message.push_str(", or a client option: ");
-                error.message.push_str(&crate::text::join(&OPTION_NAMES));
+                error.message.push_str(&OPTION_NAMES.join(", "));
             }
             error
         })?;
@@ -448,7 +329,7 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
                 let result = match reply.body {
                     Body::Text(body) => response::parse(reply.status, &body, &sensitive).map_err(Failure::from),
                     Body::TooLarge { length, head } => {
-                        let why = concat(&["the body is too large (", &decimal(i64::from(length)), " characters)"]);
+                        let why = concat(&["the body is too large (", &length.to_string(), " characters)"]);
                         Err(response::invalid_response(reply.status, &why, &head, &sensitive).into())
                     }
                 };
@@ -676,56 +557,4 @@ fn build_js(out: &Out) -> JsValue {
 /// The host clock plus the learned offset, second precision, UTC.
 fn now(offset_ms: f64) -> String {
     timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now() + offset_ms))
-}
-
-/// Random bytes for nonces, drawn from the host's CSPRNG a pool at a time: one
-/// `crypto.getRandomValues` (or entry point source) call per 64 nonces instead of one per
-/// request (each is a crossing into JS and a C++ call). The bytes are the same CSPRNG's,
-/// each used once. The pool is never borrowed across a JS call, so a source that re-enters
-/// the module cannot make a borrow fail.
-const NONCE_BYTES: usize = 16;
-const POOL_BYTES: usize = 64 * NONCE_BYTES;
-
-struct NoncePool {
-    bytes: [u8; POOL_BYTES],
-    used: usize,
-}
-
-static NONCE_POOL: Global<NoncePool> = Global::new(NoncePool { bytes: [0; POOL_BYTES], used: POOL_BYTES });
-
-/// The next unused bytes of the pool, if it has any left (and is not borrowed).
-fn pooled_nonce_bytes() -> Option<[u8; NONCE_BYTES]> {
-    NONCE_POOL.try_with(|pool| {
-        let start = pool.used;
-        let chunk = pool.bytes.get_mut(start..start + NONCE_BYTES)?;
-        let mut out = [0u8; NONCE_BYTES];
-        out.copy_from_slice(chunk);
-        chunk.fill(0);
-        pool.used = start + NONCE_BYTES;
-        Some(out)
-    })?
-}
-
-/// 128 random bits from the host's CSPRNG, as 32 hex digits.
-fn new_nonce() -> Result<String, DmsError> {
-    let bytes = match pooled_nonce_bytes() {
-        Some(bytes) => bytes,
-        None => {
-            let mut fresh = [0u8; POOL_BYTES];
-            fill_random(&mut fresh)
-                .map_err(|_| DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no crypto.getRandomValues for request nonces".into()))?;
-            let mut bytes = [0u8; NONCE_BYTES];
-            let (first, rest) = fresh.split_at(NONCE_BYTES);
-            bytes.copy_from_slice(first);
-            NONCE_POOL.try_with(|pool| {
-                pool.bytes = [0; POOL_BYTES];
-                if let Some(tail) = pool.bytes.get_mut(NONCE_BYTES..) {
-                    tail.copy_from_slice(rest);
-                }
-                pool.used = NONCE_BYTES;
-            });
-            bytes
-        }
-    };
-    Ok(crate::sign_v3::hex(&bytes))
 }

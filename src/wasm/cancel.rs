@@ -14,11 +14,10 @@
 use core::cell::Cell;
 use core::future::{poll_fn, Future};
 use core::pin::Pin;
-use alloc::rc::Rc;
+use std::rc::Rc;
 use core::task::{Poll, Waker};
 
 use crate::error::{codes, concat, DmsError};
-use crate::params::decimal;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -127,7 +126,7 @@ impl Cancel {
             State::TimedOut => Some(Failure {
                 error: DmsError {
                     retryable: true,
-                    ..DmsError::client(codes::TIMEOUT, concat(&["the call did not finish within ", &decimal(i64::from(self.timeout_ms)), " ms"]))
+                    ..DmsError::client(codes::TIMEOUT, concat(&["the call did not finish within ", &self.timeout_ms.to_string(), " ms"]))
                 },
                 cause: None,
             }),

@@ -1,10 +1,10 @@
 //! JS values in (as `params::Value`), results and `DmsError`s out.
 
-use crate::prelude::*;
-use super::global::Global;
+use std::borrow::Cow;
+use std::cell::RefCell;
 
 use crate::error::{concat, DmsError};
-use crate::params::{Entry, Value, MAX_VALUE_BYTES};
+use crate::request::params::{Entry, Value, MAX_VALUE_BYTES};
 
 /// More keys than any operation and its options have, by far; refusing early keeps a
 /// hostile object from making the module copy millions of names.
@@ -36,22 +36,22 @@ extern "C" {
     fn parse_float(text: &str) -> JsValue;
     /// A string, a `Date` or an array, for the methods below.
     type Receiver;
-    #[wasm_bindgen(method, js_name = charCodeAt)]
-    fn char_code_at(this: &Receiver, index: u32) -> JsValue;
     #[wasm_bindgen(method, js_name = getTime)]
     fn get_time(this: &Receiver) -> JsValue;
     #[wasm_bindgen(method)]
     fn push(this: &Receiver, value: &JsValue) -> JsValue;
 }
 
-/// Builds a JS `DmsError` from its fields; registered once by the JS entry point, which
-/// owns the class so that `instanceof DmsError` works for users.
-static ERROR_FACTORY: Global<Option<Function>> = Global::new(None);
+thread_local! {
+    /// Builds a JS `DmsError` from its fields; registered once by the JS entry point, which
+    /// owns the class so that `instanceof DmsError` works for users.
+    static ERROR_FACTORY: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
 
 /// Called once by the package's entry point with `(init) => new DmsError(init)`.
 #[wasm_bindgen(js_name = __setErrorFactory)]
 pub fn set_error_factory(factory: Function) {
-    ERROR_FACTORY.set(Some(factory));
+    let _ = ERROR_FACTORY.try_with(|slot| slot.replace(Some(factory)));
 }
 
 /// The own enumerable string-keyed properties of an options or parameters object.
@@ -131,8 +131,7 @@ fn string_value(text: &JsString) -> Value<'static> {
     // Converting a lone surrogate to UTF-8 would silently change the value (into U+FFFD).
     // Only a copy holding U+FFFD can have had one; only then are the code units checked
     // (one crossing each).
-    // (`text::find`, not `str::contains`: the core searcher is 3 KB of wasm.)
-    if crate::text::find(&copy, "\u{FFFD}").is_some() && !well_formed(text) {
+    if copy.contains('\u{FFFD}') && !text.is_valid_utf16() {
         return Value::Unsupported("a string with a lone surrogate (not valid UTF-16)");
     }
     Value::String(Cow::Owned(copy))
@@ -140,22 +139,7 @@ fn string_value(text: &JsString) -> Value<'static> {
 
 /// What a JS value is, for messages (never its content: it may be a secret).
 pub fn describe_js(value: &JsValue) -> String {
-    crate::params::describe_kind(&to_value(value))
-}
-
-/// Whether every surrogate in `text` is one of a pair (js-sys's `is_valid_utf16`, through
-/// a `charCodeAt` that shares its import signature).
-fn well_formed(text: &JsString) -> bool {
-    let unit = |index: u32| text.unchecked_ref::<Receiver>().char_code_at(index).as_f64().map_or(0, |unit| unit as u32);
-    let (length, mut index) = (text.length(), 0);
-    while index < length {
-        match unit(index) {
-            0xD800..=0xDBFF if index + 1 < length && (0xDC00..=0xDFFF).contains(&unit(index + 1)) => index += 2,
-            0xD800..=0xDFFF => return false,
-            _ => index += 1,
-        }
-    }
-    true
+    crate::request::params::describe_kind(&to_value(value))
 }
 
 /// `target[key] = value`, for objects the module made (defining a property on a fresh
@@ -210,7 +194,7 @@ pub fn to_js_error(error: DmsError, cause: Option<JsValue>) -> JsValue {
     if let Some(cause) = cause {
         set(&init, "cause", &cause);
     }
-    let factory = ERROR_FACTORY.get().flatten();
+    let factory = ERROR_FACTORY.try_with(|slot| slot.try_borrow().ok().and_then(|factory| factory.clone())).ok().flatten();
     if let Some(made) = factory.and_then(|factory| factory.call1(&JsValue::UNDEFINED, &init).ok()) {
         return made;
     }

@@ -1,6 +1,5 @@
 //! Sends a signed request with the host's `fetch` and reads the answer.
 
-use crate::prelude::*;
 use crate::error::{codes, concat, DmsError};
 use crate::request::SignedRequest;
 use js_sys::{Function, Promise, Reflect};
@@ -85,7 +84,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
         FETCH_FAILED => Err(failed(part(1))),
         NOT_READ if part(1).is_truthy() => Err(redirected(&request.url, 0).into()),
         NOT_READ => match part(2).as_f64() {
-            Some(s) if (300.0..400.0).contains(&s) && crate::num::is_integral(s) => Err(redirected(&request.url, s as u16).into()),
+            Some(s) if (300.0..400.0).contains(&s) && s.fract() == 0.0 => Err(redirected(&request.url, s as u16).into()),
             _ => Err(not_a_response().into()),
         },
         BODY_FAILED => {
@@ -178,7 +177,7 @@ fn redirected(url: &str, status: u16) -> DmsError {
     let mut message = concat(&["the endpoint ", url, " answered with a redirect"]);
     if status != 0 {
         message.push_str(" (HTTP ");
-        message.push_str(&crate::params::decimal(i64::from(status)));
+        message.push_str(&status.to_string());
         message.push(')');
     }
     message.push_str("; signed requests are never re-sent elsewhere: set endpoint to the final URL");

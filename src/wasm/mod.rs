@@ -8,7 +8,6 @@
 pub(crate) mod api;
 mod cancel;
 pub(crate) mod convert;
-mod global;
 mod fetch;
 mod host;
 

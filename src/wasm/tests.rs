@@ -4,7 +4,7 @@
 
 use super::api::{sign_request, DmsClient};
 use super::convert::{set_error_factory, to_value};
-use crate::params::Value;
+use crate::request::params::Value;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
