@@ -20,6 +20,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod signing;
+pub mod text;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]

@@ -342,7 +342,7 @@ fn normalize_endpoint(endpoint: &str) -> Result<String, DmsError> {
         ("https://", endpoint.get(8..).unwrap_or(""))
     } else if lower.starts_with("http://") {
         ("http://", endpoint.get(7..).unwrap_or(""))
-    } else if endpoint.find("://").is_some() {
+    } else if crate::text::find(endpoint, "://").is_some() {
         return Err(refuse("only http and https are supported"));
     } else {
         // A bare host name, as the vendor's docs write endpoints.
@@ -469,7 +469,7 @@ fn authority(rest: &str) -> &str {
 
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
 fn endpoint_host(endpoint: &str) -> String {
-    let (rest, default_port) = match endpoint.find("://") {
+    let (rest, default_port) = match crate::text::find(endpoint, "://") {
         Some(at) if endpoint.get(..at) == Some("https") => (endpoint.get(at + 3..).unwrap_or(""), ":443"),
         Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
         None => (endpoint, ":443"),

@@ -4,6 +4,7 @@
 pub mod json;
 pub mod results;
 
+use crate::text::replace_all;
 use crate::error::{codes, concat, is_retryable, DmsError};
 use json::Json;
 
@@ -113,7 +114,7 @@ fn clean_message(code: &str, message: &str, sensitive: &[&str]) -> String {
     let mut kept = message;
     // The gateway echoes its string-to-sign (AccessKeyId and every parameter) after this
     // marker; nothing after it is needed to understand the error.
-    let redacted_echo = match message.to_ascii_lowercase().find(ECHO_MARKER) {
+    let redacted_echo = match crate::text::find_ignore_ascii_case(message, ECHO_MARKER) {
         Some(at) => {
             kept = message.get(..at + ECHO_MARKER.len()).unwrap_or("");
             true
@@ -170,11 +171,11 @@ fn safe_excerpt(body: &str, sensitive: &[&str]) -> String {
 pub fn redact(text: &str, sensitive: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in sensitive.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(secret, "[redacted]");
+        out = replace_all(&out, secret, "[redacted]");
         // The gateway echoes parameters percent-encoded: redact that form too.
         let encoded = crate::signing::encode::percent_encode(secret);
         if encoded != *secret {
-            out = out.replace(&encoded, "[redacted]");
+            out = replace_all(&out, &encoded, "[redacted]");
         }
     }
     out
