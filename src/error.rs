@@ -71,7 +71,7 @@ pub fn is_retryable(code: &str, status: u16) -> bool {
     ) || matches!(status, 500 | 502 | 503 | 504)
 }
 
-/// Concatenates message parts; avoids `format!` so the wasm build keeps `core::fmt` small.
+/// Concatenates message parts into one string sized once.
 pub fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {

@@ -7,9 +7,8 @@ use std::borrow::Cow;
 use crate::error::{concat, DmsError};
 use crate::operations::{Kind, Operation, Param};
 
-/// Text of a key or value: borrowed from the packed arguments (`src/packed.rs`), owned when
-/// read from JS value by value. Borrowing spares the packed path an allocation per key and
-/// per value, a good part of a signature's time in the size-optimized build.
+/// Text of a key or value: owned when the binding read it from JS, borrowed in native
+/// callers and tests.
 pub type Text<'a> = Cow<'a, str>;
 
 /// A key and its value, as the binding hands them over.

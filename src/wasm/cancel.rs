@@ -59,7 +59,7 @@ impl Cancel {
     /// Starts the clock. `signal` is the caller's AbortSignal (already checked to be one).
     pub fn start(timeout_ms: u32, signal: Option<JsValue>) -> Cancel {
         let shared = Rc::new(Shared { state: Cell::new(State::Running), waker: Cell::new(None) });
-        let controller = host::Controller::new().ok().map(JsValue::from);
+        let controller = web_sys::AbortController::new().ok();
         let stop = {
             let shared = shared.clone();
             let controller = controller.clone();
@@ -69,7 +69,7 @@ impl Cancel {
                 }
                 shared.state.set(next);
                 if let Some(controller) = &controller {
-                    let _ = host::props(controller).abort(&reason);
+                    controller.abort_with_reason(&reason);
                 }
                 if let Some(waker) = shared.waker.take() {
                     waker.wake();
@@ -88,7 +88,7 @@ impl Cancel {
             shared,
             timeout_ms,
             signal: signal.clone(),
-            controller,
+            controller: controller.map(JsValue::from),
             timer,
             _timer_callback: timer_callback,
             listener: None,

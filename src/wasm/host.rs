@@ -1,12 +1,15 @@
-//! Typed bindings to the host objects every call touches: AbortController and its signal,
-//! the caller's signal, the timers. (Fetch and the Response are read by js/attempt.mjs, in
-//! one crossing per attempt: see fetch.rs.)
+//! Typed bindings to the host objects every call touches that web-sys cannot give: the
+//! caller's signal (any object a user passes: web-sys's AbortSignal getters do not catch, and
+//! a revoked Proxy throws) and the global timers (web-sys has them only on Window and
+//! WorkerGlobalScope, and Node has neither). The call's own AbortController is web-sys's.
+//! (Fetch and the Response are read by js/attempt.mjs, in one crossing per attempt: see
+//! fetch.rs.)
 //!
 //! A typed import names its property or function in the generated JS glue, so an access
 //! crosses into JS once and copies nothing out of wasm memory but its arguments.
 //! `Reflect::get(&x, &JsValue::from_str("reason"))` crosses twice (decoding the name, then
-//! the get) and goes through a megamorphic `Reflect.get`. Globals (`setTimeout`,
-//! `AbortController`) are still looked up at call time, as the glue names them
+//! the get) and goes through a megamorphic `Reflect.get`. Globals (`setTimeout`)
+//! are still looked up at call time, as the glue names them
 //! there, so fake timers or a polyfill installed after the package loaded are used.
 //!
 //! Everything here can run user code (a caller's signal, a missing or replaced global), so
@@ -25,8 +28,6 @@ extern "C" {
     pub fn aborted(this: &Props) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, method, structural, getter = "addEventListener")]
     pub fn add_event_listener_property(this: &Props) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, method, structural)]
-    pub fn abort(this: &Props, reason: &JsValue) -> Result<JsValue, JsValue>;
     // The event name goes as a JS value, not a `&str`: see "One wrapper per import
     // signature" in convert.rs.
     #[wasm_bindgen(catch, method, structural, js_name = addEventListener)]
@@ -39,11 +40,6 @@ extern "C" {
     pub fn set_timeout(callback: &JsValue, ms: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     pub fn clear_timeout(timer: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_name = AbortController)]
-    pub type Controller;
-    #[wasm_bindgen(catch, constructor, js_class = AbortController)]
-    pub fn new() -> Result<Controller, JsValue>;
 }
 
 /// `value` read through its properties.
