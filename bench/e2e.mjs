@@ -7,10 +7,10 @@
 //            with .json(): transport and server only, the ceiling
 //   popCore  @alicloud/pop-core RPCClient#request (POST) to the emulator (its endpoint option)
 //   floor    the duties no client can drop, and nothing else: each call signed afresh with
-//            signRequest (the gateway rejects a reused nonce; this is the fastest signer in
-//            the suite), a timeout whose AbortController signal goes to fetch (a hung request
-//            is torn down, not left holding a socket), then fetch and .json(): the most any
-//            client doing the package's job could reach, so the bound of the 0.9x target
+//            signRequest (the gateway rejects a reused nonce), a timeout whose
+//            AbortController signal goes to fetch (a hung request is torn down, not left
+//            holding a socket), then fetch and .json(): the plain client the guard compares
+//            DmsClient with (package >= 0.95x floor at concurrency 64)
 //   rawEquivalent  what a user would write by hand with the package's duties: the plain
 //            node:crypto signer per call (fresh nonce and timestamp), a timeout that aborts
 //            the fetch, no redirect following, the body read as text and parsed; a

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
-// Where the browser's wasm bytes go: builds the release wasm (opt-level z, as
+// Where the browser's download goes: builds the release wasm (opt-level z, as
 // dist/dms_taskflow_bg.wasm) with its function names kept, then adds up the code of each
-// function and the data segments by who owns them. Answers "how small could the download
-// get without dropping a feature": the size target is ≤ 35 KB gzip for everything a browser
-// downloads, and this says what each part of the module costs towards it.
+// function and the data segments by who owns them. Answers "what does each part cost
+// towards the size guard" (dist/web.mjs ≤ 80 KB gzip, bench/report.mjs).
 //
 //   node bench/size-breakdown.mjs        (after npm run build, whose cargo output it reuses)
 //
 // Groups: the core (src/ but src/wasm/: validation, the operation table, signing, JSON,
-// results, errors), the binding (src/wasm/, wasm-bindgen, js-sys, wasm-bindgen-futures and
-// the shims wasm-bindgen writes), sha1's compression, the runtime (allocator, Rust's
-// core/alloc code both sides use), and the data segments (the table's text, messages).
-// Gzip per group is the group's bytes gzipped alone: more than its share of the whole
-// module's gzip (it loses what it shares with the rest), so the groups add up to more.
+// results, errors), the binding (src/wasm/, wasm-bindgen, js-sys, web-sys,
+// wasm-bindgen-futures and the shims wasm-bindgen writes), the crates the core signs with
+// (hmac, sha1, sha2, digest, base64, percent-encoding, getrandom), the runtime (allocator,
+// Rust's std/core/alloc code both sides use), and the data segments (the table's text,
+// messages). Gzip per group is the group's bytes gzipped alone: more than its share of the
+// whole module's gzip (it loses what it shares with the rest), so the groups add up to more.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,20 +25,22 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore'
 const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
+const CRATES = /^<?(hmac|sha1|sha2|digest|block_buffer|crypto_common|base64|percent_encoding|getrandom)::/;
+
 function owner(name) {
-  if (/^(dms_taskflow::wasm::|wasm_bindgen|js_sys|__wbindgen|__wbg|__externref)/.test(name) || /(externref|multivalue) shim/.test(name)) return 'binding';
+  if (/^(dms_taskflow::wasm::|wasm_bindgen|js_sys|web_sys|__wbindgen|__wbg|__externref)/.test(name) || /(externref|multivalue) shim|^wasm-to-js/.test(name)) return 'binding';
   if (name.includes('dms_taskflow::wasm::')) return 'binding';
-  if (/dms_taskflow::(size_class_heap|wasm_runtime)/.test(name)) return 'runtime';
-  if (name.includes('dms_taskflow::')) return 'core';
-  if (name.startsWith('sha1::')) return 'sha1';
+  if (name.startsWith('dms_taskflow::') || name.startsWith('<dms_taskflow::')) return 'core';
+  if (CRATES.test(name)) return 'crates';
   // Rust's own code and its generic instances (Vec, String, RefCell, memcpy...), which
   // either side calls: the demangled name says whose type they were made for, when it does.
-  if (/^<?(core|alloc|compiler_builtins)|^(memcpy|memset|memcmp|memmove|__rust|__rdl|rust_)/.test(name) || /^</.test(name)) {
-    if (/js_sys|wasm_bindgen|dms_taskflow::wasm::|JsValue/.test(name)) return 'binding';
+  if (/^<?(std|core|alloc|compiler_builtins|dlmalloc)|^(memcpy|memset|memcmp|memmove|__rust|__rdl|__rg|rust_)/.test(name) || /^</.test(name)) {
+    if (/js_sys|wasm_bindgen|web_sys|dms_taskflow::wasm::|JsValue/.test(name)) return 'binding';
     if (name.includes('dms_taskflow::')) return 'core';
+    if (/(hmac|sha1|sha2|digest|base64|percent_encoding)::/.test(name)) return 'crates';
     return 'runtime';
   }
-  // Exports named by #[wasm_bindgen] (signPackedIo, wasmclient_call...) are the binding.
+  // Exports named by #[wasm_bindgen] (signRequest, wasmclient_invoke...) are the binding.
   return 'binding';
 }
 
@@ -82,9 +84,9 @@ try {
 
   const labels = {
     core: 'core: validation, the operation table reader, signing (V1, V3), JSON, results, errors',
-    binding: 'binding: src/wasm/, wasm-bindgen, js-sys, futures, generated shims',
-    sha1: 'sha1 compression (opt-level 3)',
-    runtime: "runtime: allocator, Rust's core/alloc code both sides call",
+    binding: 'binding: src/wasm/, wasm-bindgen, js-sys, web-sys, futures, generated shims',
+    crates: 'signing crates: hmac, sha1, sha2, base64, percent-encoding, getrandom',
+    runtime: "runtime: allocator, Rust's std/core/alloc code both sides call",
     data: 'data: the operation table text, messages, constants',
     'module structure': 'types, imports, exports, tables, section headers (no names)',
   };
@@ -95,9 +97,9 @@ try {
     const alone = group === 'module structure' ? '—' : kb(gzip(Buffer.concat(entry.parts)));
     console.log(`| ${labels[group] ?? group} | ${entry.raw.toLocaleString('en-US')} | ${alone} |`);
   }
-  const coreLike = ['core', 'sha1', 'data'].flatMap((g) => groups.get(g)?.parts ?? []);
-  console.log(`\nThe core with sha1 and the data, gzipped together: ${kb(gzip(Buffer.concat(coreLike)))}; with the runtime too: ${kb(gzip(Buffer.concat([...coreLike, ...groups.get('runtime').parts])))}.`);
-  // dist/web.mjs's own JS (glue, API, inflater): the file without its one long base64 literal.
+  const coreLike = ['core', 'crates', 'data'].flatMap((g) => groups.get(g)?.parts ?? []);
+  console.log(`\nThe core with its crates and the data, gzipped together: ${kb(gzip(Buffer.concat(coreLike)))}; with the runtime too: ${kb(gzip(Buffer.concat([...coreLike, ...(groups.get('runtime')?.parts ?? [])])))}.`);
+  // dist/web.mjs's own JS (glue, API, fflate's inflater): the file without its one long base64 literal.
   const web = readFileSync(join(root, 'dist/web.mjs'), 'utf8');
   const inlined = web.match(/"[A-Za-z0-9+/=]{10000,}"/);
   if (!inlined) throw new Error('dist/web.mjs: no inlined wasm found');

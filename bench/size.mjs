@@ -1,9 +1,13 @@
 // Size: the bytes a user ships. The package's own entries come from scripts/sizes.mjs --json
 // (dist/ as published: the JS, minified but for node.cjs, + the wasm-opt'd .wasm, which
-// web.mjs inlines deflated). The comparisons are bundled
-// by esbuild (--bundle --minify), in memory, for node and for the browser; a browser build
-// of the Alibaba SDKs fails, and the unresolved Node built-ins esbuild names are recorded.
-// The package is bundled the same way, through its own exports map (self-reference).
+// web.mjs inlines deflated). The comparisons are bundled by esbuild (--bundle --minify), in
+// memory, for node and for the browser; a browser build of the Alibaba SDKs fails, and the
+// unresolved Node built-ins esbuild names are recorded. The package is bundled the same way,
+// through its own exports map (self-reference).
+//
+// The size guard is on dist/web.mjs (everything a browser downloads) with every operation
+// in it: a child process imports it and checks that each of spec/taskflow-operations.json's
+// operations has its DmsClient method and is known to signRequest.
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -33,7 +37,7 @@ export async function run() {
   const esbuild = await import('esbuild');
   const sizesJson = execFileSync(process.execPath, ['scripts/sizes.mjs', '--json'], { cwd: root, encoding: 'utf8' });
   const entries = JSON.parse(sizesJson);
-  const wasm = measure(readFileSync(new URL('../dist/dms_taskflow_node_bg.wasm', import.meta.url)));
+  const wasm = measure(readFileSync(new URL('../dist/dms_taskflow_bg.wasm', import.meta.url)));
 
   const bundles = {};
   for (const target of TARGETS) {
@@ -53,13 +57,13 @@ export async function run() {
           logLevel: 'silent',
         });
         const js = measure(result.outputFiles[0].contents);
-        // For node, the package's glue reads dms_taskflow_node_bg.wasm (the build for speed) from
-        // beside the bundle with fs: that file ships too.
+        // For node, the package's entry reads dms_taskflow_bg.wasm from beside the bundle with
+        // fs: that file ships too.
         const shipsWasm = target.id === 'package' && platform === 'node';
         bundles[target.id][platform] = {
           ok: true,
           ...(shipsWasm ? add(js, wasm) : js),
-          ...(shipsWasm ? { files: 'minified JS + dms_taskflow_node_bg.wasm', js } : { files: 'minified JS' }),
+          ...(shipsWasm ? { files: 'minified JS + dms_taskflow_bg.wasm', js } : { files: 'minified JS' }),
           warnings: result.warnings.length,
           ms: Math.round(performance.now() - started),
         };
@@ -81,17 +85,51 @@ export async function run() {
 
   const pkgBrowser = bundles.package.browser;
   const pkgNodeShipped = entries.find((e) => e.entry === 'node (require)');
+  const browserEntry = entries.find((e) => e.entry.startsWith('browser'));
   return {
     entries,
+    wasm,
     bundles,
+    browserOperations: browserOperations(),
     headline: {
       // > 1: the package is that many times smaller.
       popCoreNodeGzipOverPackageNodeGzip: bundles.popCore.node.gzip / pkgNodeShipped.gzip,
       openapiCoreNodeGzipOverPackageNodeGzip: bundles.openapiCore.node.gzip / pkgNodeShipped.gzip,
       aws4fetchBrowserGzipOverPackageBrowserGzip: bundles.aws4fetch.browser.gzip / pkgBrowser.gzip,
       packageBrowserGzip: pkgBrowser.gzip,
-      packageBrowserEntryGzip: entries.find((e) => e.entry.startsWith('browser')).gzip,
-      browserTargetGzip: 35_000,
+      packageBrowserEntryGzip: browserEntry.gzip,
     },
   };
+}
+
+// In a child process, so that this one does not instantiate the browser entry's wasm.
+const OPERATIONS_CHECK = `
+const { readFileSync } = require('node:fs');
+const spec = JSON.parse(readFileSync('spec/taskflow-operations.json', 'utf8'));
+const refusal = (signRequest, action) => {
+  try {
+    signRequest({ accessKeyId: 'a', accessKeySecret: 'b' }, action, {});
+    return null;
+  } catch (error) {
+    return error.message;
+  }
+};
+import('./dist/web.mjs').then(({ DmsClient, signRequest }) => {
+  // What signRequest says of an action it does not know, to tell that refusal from a
+  // missing parameter's.
+  const unknown = refusal(signRequest, 'BenchNoSuchAction');
+  if (!unknown?.includes('BenchNoSuchAction')) throw new Error('signRequest took an unknown action: ' + unknown);
+  const missing = [];
+  for (const { action } of spec.operations) {
+    const method = action[0].toLowerCase() + action.slice(1);
+    const known = refusal(signRequest, action) !== unknown.replaceAll('BenchNoSuchAction', action);
+    if (typeof DmsClient.prototype[method] !== 'function' || !known) missing.push(action);
+  }
+  console.log(JSON.stringify({ operations: spec.operations.length, missing }));
+});`;
+
+/** How many of the spec's operations dist/web.mjs carries (a DmsClient method each, known to signRequest). */
+function browserOperations() {
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', OPERATIONS_CHECK], { cwd: root, encoding: 'utf8' }).trim());
+  return { ...out, present: out.operations - out.missing.length };
 }

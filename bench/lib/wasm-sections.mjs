@@ -1,6 +1,6 @@
-// Reading a wasm module's binary format, as far as the bench scripts need: its sections, the
-// function names of its name section, and LEB128 numbers (lib/cpuprofile-summary.mjs names
-// wasm frames, size-breakdown.mjs adds up code by owner).
+// Reading a wasm module's binary format, as far as bench/size-breakdown.mjs needs to add up
+// code by owner: its sections, the function names of its name section, LEB128 numbers, and
+// the imported functions (which function indices count first).
 
 /** A cursor over `bytes` from `at`: `u32()` reads a LEB128 number, `name()` a length-prefixed UTF-8 string. */
 export function reader(bytes, at = 0) {
@@ -57,7 +57,7 @@ export function functionNames(bytes) {
   return names;
 }
 
-/** The parameter count of each imported function, in import order (bench/cold/wasm-sign.cjs; its length is the count, bench/size-breakdown.mjs). */
+/** The parameter count of each imported function, in import order (its length: how many there are). */
 export function importArities(bytes) {
   const all = sections(bytes);
   const parameterCounts = [];

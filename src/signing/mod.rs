@@ -1,7 +1,7 @@
 //! Signatures, as pure functions of what is signed: V1 (RPC, HMAC-SHA1, the default) and
 //! V3 (ACS3-HMAC-SHA256), the percent-encoding both use, and request nonces. Crypto is
-//! RustCrypto's (`hmac`, `sha1`, `sha2`), base64 the `base64` crate's, escaping
-//! `percent-encoding`'s.
+//! RustCrypto's (`hmac`, `sha1`, `sha2`), base64 the `base64` crate's, randomness
+//! `getrandom`'s.
 
 pub mod encode;
 pub mod nonce;

@@ -1,7 +1,7 @@
 // What a fresh process's first *sent* call costs (not part of `npm run bench`, whose cold
 // start stops at the first signed request):
 //
-//   node bench/lib/first-call.mjs [--samples 20]
+//   node bench/first-call.mjs [--samples 20]
 //
 // A fresh `node` per sample, contenders in turn, against the emulator in a process of its
 // own (lib/emulator-child.mjs); each sample stops one instance of its own. Prints, in ms
@@ -13,13 +13,13 @@
 //   http     require('node:http'), one form POST, body read (no library)
 // The first two must succeed against the emulator (a failed sample aborts the run).
 import { spawnSync } from 'node:child_process';
-import { startEmulatorProcess } from './emulator-control.mjs';
-import { rotate, summarize } from './stats.mjs';
+import { startEmulatorProcess } from './lib/emulator-control.mjs';
+import { rotate, summarize } from './lib/stats.mjs';
 
 const argv = process.argv.slice(2);
 const at = argv.indexOf('--samples');
 const SAMPLES = at === -1 ? 20 : Number(argv[at + 1]);
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
 const ACCOUNT = "accessKeyId: 'LTAI5tEmulatorKeyId01', accessKeySecret: 'emulator-secret-01'"; // emulator test key
 const DAG_ID = '7001';
 

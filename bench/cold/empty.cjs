@@ -1,1 +1,0 @@
-// Intentionally empty: the module the CommonJS cold-start floor requires.

@@ -1,1 +1,0 @@
-// Empty: bench/cold/exports-map/require-empty.cjs requires it through the exports map.

@@ -1,3 +1,0 @@
-// Cold-start floor for `require`: a CommonJS entry that requires one empty CommonJS module.
-'use strict';
-require('./empty.cjs');

@@ -1,2 +1,0 @@
-// Cold-start floor: an ES module entry that imports one empty ES module.
-import './empty.mjs';
