@@ -6,15 +6,18 @@
 // It never rejects, and it catches everything a custom fetch or its objects may throw: a
 // failure comes back as an array naming the step that failed, with its cause, so Rust builds
 // the same DmsError as if it had made each call itself. The order of the calls (fetch, `type`,
-// `status`, `headers`, `get('date')`, `get('age')`, `text()`) and where reading stops are the
-// binding's; keep them in step with fetch.rs.
+// `status`, `headers`, `get('date')`, `get('age')`, `get('content-length')`, the body) and
+// where reading stops are the binding's; keep them in step with fetch.rs.
+//
+// The body is read as a stream with a byte budget: an answer that declares more, or streams
+// more, is cancelled there, so an endless or huge answer costs no more than the budget.
 
 // What came back, when it is not the packed success string (read by fetch.rs).
 const NO_FETCH = 0; // [NO_FETCH]: no custom fetch and no global one
 const FETCH_FAILED = 1; // [FETCH_FAILED, cause]: fetch threw or its promise rejected
 const NOT_READ = 2; // [NOT_READ, opaqueRedirect, status]: not a usable status; the body is not read
-const BODY_FAILED = 3; // [BODY_FAILED, status, cause]: text() threw, rejected or gave no string
-const TOO_LARGE = 4; // [TOO_LARGE, status, date, age, length, head]: longer than maxChars
+const BODY_FAILED = 3; // [BODY_FAILED, status, cause]: reading the body threw, rejected or gave no text
+const TOO_LARGE = 4; // [TOO_LARGE, status, date, age, size, head]: more than maxBytes (size says how it was known)
 
 // A fresh native promise settled with `value`: awaiting whatever a custom fetch returns (a
 // thenable, a promise with odd `then`) stays inside the promise machinery.
@@ -30,7 +33,7 @@ const settle = (value) => new Promise((resolve) => resolve(value));
  * UTF-16 units, `-` when the header is not a string) when the body was read, else an array
  * (above).
  */
-export async function attempt(fetch, url, method, contentType, headers, body, controller, maxChars) {
+export async function attempt(fetch, url, method, contentType, headers, body, controller, maxBytes) {
   if (fetch === undefined) {
     try {
       fetch = globalThis.fetch;
@@ -83,16 +86,76 @@ export async function attempt(fetch, url, method, contentType, headers, body, co
   try {
     age = responseHeaders.get('age');
   } catch {}
-  let text;
+  let declared;
   try {
-    text = await settle(response.text());
+    declared = responseHeaders.get('content-length');
+  } catch {}
+  if (typeof declared === 'string' && /^[0-9]+$/.test(declared.trim()) && Number(declared) > maxBytes) {
+    discard(response);
+    return [TOO_LARGE, status, date, age, `content-length ${declared.trim()}`, ''];
+  }
+  let read;
+  try {
+    read = await readBody(response, maxBytes);
   } catch (error) {
     return [BODY_FAILED, status, error];
   }
-  if (typeof text !== 'string') return [BODY_FAILED, status, 'text() did not give a string'];
-  // Not copied into wasm memory whole: a runaway proxy must not grow the wasm heap for good.
-  if (text.length > maxChars) return [TOO_LARGE, status, date, age, text.length, text.slice(0, 4096)];
+  if (read.tooLarge !== undefined) return [TOO_LARGE, status, date, age, read.tooLarge, read.head];
+  if (typeof read.text !== 'string') return [BODY_FAILED, status, 'text() did not give a string'];
+  const text = read.text;
   const dateText = typeof date === 'string' ? date : '';
   const ageText = typeof age === 'string' ? age : '';
   return `${status} ${typeof date === 'string' ? date.length : '-'} ${typeof age === 'string' ? age.length : '-'} ${dateText}${ageText}${text}`;
+}
+
+// The body's text, or `{ tooLarge, head }` once more than `maxBytes` arrived (the stream is
+// then cancelled). A Response-like object without a readable stream (a custom fetch's) is
+// read with its `text()`, whose length is checked after.
+async function readBody(response, maxBytes) {
+  let stream;
+  try {
+    stream = response.body;
+  } catch {}
+  if (stream === null || typeof stream !== 'object' || typeof stream.getReader !== 'function') {
+    const text = await settle(response.text());
+    // At least one byte per UTF-16 unit.
+    if (typeof text === 'string' && text.length > maxBytes) return { tooLarge: `${text.length} characters`, head: text.slice(0, 4096) };
+    return { text };
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await settle(reader.read());
+    if (done) break;
+    if (!(value instanceof Uint8Array)) throw new TypeError('the body stream gave something other than bytes');
+    total += value.byteLength;
+    if (total > maxBytes) {
+      settle(reader.cancel()).catch(() => {});
+      return { tooLarge: `more than ${maxBytes} bytes`, head: decode(chunks, Math.min(4096, total - value.byteLength)) };
+    }
+    chunks.push(value);
+  }
+  return { text: decode(chunks, total) };
+}
+
+// UTF-8 text of the first `length` bytes of `chunks`, as Response.text() decodes (a BOM
+// dropped, malformed bytes replaced).
+function decode(chunks, length) {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= length) break;
+    const part = chunk.subarray(0, length - at);
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+// Tells the server to stop sending an answer that will not be read.
+function discard(response) {
+  try {
+    settle(response.body?.cancel()).catch(() => {});
+  } catch {}
 }

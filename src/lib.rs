@@ -16,6 +16,7 @@
 
 pub mod error;
 pub mod operations;
+pub mod redact;
 pub mod request;
 pub mod response;
 pub mod retry;

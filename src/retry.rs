@@ -63,10 +63,17 @@ pub fn clock_offset_ms(date_header: Option<&str>, age_header: Option<&str>, loca
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form HTTP servers are
-/// allowed to send, into seconds since the epoch.
+/// allowed to send, into seconds since the epoch. Only a real instant passes: the day exists
+/// in its month, the weekday is that day's, and the time is at most 23:59:59 (a leap second
+/// is refused: a clock learned from it would be a second off at best). Anything else is not
+/// the server's clock, and learning it would sign every later request for the wrong time.
 pub fn parse_http_date(text: &str) -> Option<i64> {
+    const WEEKDAYS: &[u8; 21] = b"ThuFriSatSunMonTueWed"; // 1970-01-01 was a Thursday
     let b = text.trim().as_bytes();
-    if b.len() != 29 || b.get(3) != Some(&b',') || b.get(25..29) != Some(b" GMT".as_slice()) {
+    if b.len() != 29 || b.get(3..5) != Some(b", ".as_slice()) || b.get(25..29) != Some(b" GMT".as_slice()) {
+        return None;
+    }
+    if b.get(7) != Some(&b' ') || b.get(11) != Some(&b' ') || b.get(16) != Some(&b' ') || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
         return None;
     }
     let number = |range: core::ops::Range<usize>| -> Option<i64> {
@@ -78,13 +85,16 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     let month = (1..=12).zip(b"JanFebMarAprMayJunJulAugSepOctNovDec".chunks(3)).find(|(_, name)| *name == month_name)?.0;
     let year = number(12..16)?;
     let (hour, minute, second) = (number(17..19)?, number(20..22)?, number(23..25)?);
-    if b.get(16) != Some(&b' ') || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
+    let month_days = crate::timestamp::days_in_month(u32::try_from(year).ok()?, u32::try_from(month).ok()?);
+    if day < 1 || day > i64::from(month_days) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    let days = crate::timestamp::days_from_civil(year, month, day);
+    let weekday = usize::try_from(days.rem_euclid(7)).ok()? * 3;
+    if b.get(0..3) != WEEKDAYS.get(weekday..weekday + 3) {
         return None;
     }
-    Some(crate::timestamp::days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 #[cfg(test)]
@@ -138,14 +148,23 @@ mod tests {
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
         assert_eq!(parse_http_date("Sun, 22 Nov 2026 19:58:26 GMT"), Some(1_795_377_506));
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        // The first of every month of 2024, against the day counts.
-        let mut day = 19_723; // 2024-01-01
+        // The first of every month of 2024, against the day counts and weekdays.
+        let mut day = 19_723; // 2024-01-01, a Monday
+        let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         for (month, length) in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().zip([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) {
-            assert_eq!(parse_http_date(&format!("Mon, 01 {month} 2024 00:00:00 GMT")), Some(day * 86_400), "{month}");
+            let weekday = weekdays[((day - 19_723) % 7) as usize];
+            assert_eq!(parse_http_date(&format!("{weekday}, 01 {month} 2024 00:00:00 GMT")), Some(day * 86_400), "{month}");
             day += length;
         }
-        assert_eq!(parse_http_date("Mon, 01 jan 2024 00:00:00 GMT"), None);
-        for bad in ["", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Xyz 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT "] {
+        assert_eq!(parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT"), Some(1_709_251_199));
+        for bad in [
+            "", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Xyz 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT ", "Mon, 01 jan 2024 00:00:00 GMT",
+            // Impossible instants: no 31 February, no 29 February in 2023, a leap second,
+            // 24:00, and a weekday that is not the date's.
+            "Sun, 31 Feb 2024 23:59:60 GMT", "Sat, 31 Feb 2024 12:00:00 GMT", "Wed, 29 Feb 2023 00:00:00 GMT", "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Mon, 07 Nov 1994 24:00:00 GMT", "Mon, 06 Nov 1994 08:49:37 GMT", "Sun, 00 Nov 1994 08:49:37 GMT", "Sun, 31 Nov 1994 08:49:37 GMT",
+        ] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
     }

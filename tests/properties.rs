@@ -10,6 +10,7 @@
 
 use dms_taskflow::signing::encode::percent_encode;
 use dms_taskflow::response::json;
+use dms_taskflow::redact::Secrets;
 use dms_taskflow::response;
 use dms_taskflow::signing::v1::canonical_and_string_to_sign;
 use proptest::prelude::*;
@@ -80,23 +81,42 @@ proptest! {
     fn response_classifier_never_panics_nor_leaks(
         status in 0u16..1000,
         text in body(),
-        secret in "[a-zA-Z0-9+/]{12,16}",
-        echo in 0usize..4,
+        secret in "[a-zA-Z0-9+/]{12,40}",
+        echo in 0usize..9,
+        padding in 0usize..700,
     ) {
-        // Bodies that echo the secret, as a misbehaving gateway or proxy might.
+        // Bodies that echo the secret, in any field and any encoding, as a misbehaving
+        // gateway or proxy might; sometimes after a long prefix, where a cut could fall.
+        let once = percent_encode(&secret);
+        let twice = percent_encode(&once).to_ascii_lowercase();
+        let pad = "p".repeat(padding);
         let text = match echo {
             0 => text,
-            1 => format!("<html>{text}{secret}</html>"),
-            2 => format!(r#"{{"Code":"Forbidden.RAM","Message":"{text} {secret}"}}"#),
-            _ => format!(r#"{{"RequestId":"R","Success":false,"ErrorCode":"X","ErrorMessage":"{}"}}"#, percent_encode(&secret)),
+            1 => format!("<html>{pad}{text}{secret}</html>"),
+            2 => format!(r#"{{"Code":"Forbidden.RAM","Message":"{text} {pad}{secret}"}}"#),
+            3 => format!(r#"{{"RequestId":"R","Success":false,"ErrorCode":"X","ErrorMessage":"{pad}{once}"}}"#),
+            4 => format!(r#"{{"RequestId":"{secret}","Code":"{twice}","HostId":"{once}","Recommend":"{pad}{secret}","Message":"m"}}"#),
+            5 => format!(r#"{{"RequestId":"{twice}","Success":true}}"#),
+            6 => format!("{pad}{}", secret.to_ascii_uppercase()),
+            7 => format!(r#"{{"Code":"{pad}{secret}","Message":"{}"}}"#, secret.replace('/', "\\/")),
+            _ => format!("{pad}{}", secret.replace('/', "\\/")),
         };
-        match response::parse(status, &text, &[secret.as_str()]) {
-            Ok(success) => prop_assert!((200..300).contains(&status) && !success.request_id.is_empty()),
+        let secrets = Secrets::new("", &[secret.as_str()]);
+        let leaks = |field: &str| {
+            let lowered = field.to_ascii_lowercase();
+            [secret.clone(), once.clone(), twice.clone(), secret.replace('/', "\\/")].iter().any(|form| lowered.contains(&form.to_ascii_lowercase()))
+        };
+        match response::parse(status, &text, &secrets) {
+            Ok(success) => {
+                prop_assert!((200..300).contains(&status) && !success.request_id.is_empty());
+                prop_assert!(!leaks(&success.request_id), "{}", success.request_id);
+            }
             Err(error) => {
                 prop_assert!(!error.code.is_empty());
                 prop_assert!(error.message.chars().count() <= 700);
-                prop_assert!(!error.message.contains(secret.as_str()), "{}", error.message);
-                prop_assert!(!error.message.contains(&percent_encode(&secret)), "{}", error.message);
+                for field in [Some(&error.message), Some(&error.code), error.request_id.as_ref(), error.host_id.as_ref(), error.recommend.as_ref()].into_iter().flatten() {
+                    prop_assert!(!leaks(field), "{}", field);
+                }
             }
         }
     }

@@ -273,7 +273,7 @@ describe('a final answer is not retried', () => {
     {
       name: 'huge body beyond the read limit, 9 MiB (200)',
       spec: { kind: 'huge', bytes: 9 * 1024 * 1024 },
-      want: { code: 'InvalidResponse', status: 200, messageIncludes: ['too large'] },
+      want: { code: 'InvalidResponse', status: 200, messageIncludes: ['the body is larger than the 1048576 bytes read of an answer (content-length 9437184)'] },
     },
     {
       name: 'an Expired answer served by a cache (Age header): no clock learned',

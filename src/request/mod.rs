@@ -8,6 +8,7 @@ use crate::error::{codes, concat, DmsError};
 use params::{excerpt, Entry, Value};
 use std::rc::Rc;
 
+use crate::redact::Secrets;
 use crate::retry::{RetryPolicy, DEFAULT_TIMEOUT_MS};
 use crate::signing::v1::{canonical_and_string_to_sign, push_rpc_signature, rpc_key, RpcKey};
 use core::cell::OnceCell;
@@ -53,22 +54,25 @@ pub struct Credentials {
     /// The V1 signature's HMAC key, made at the first V1 signature: the same credentials
     /// sign every call of a client, so it is keyed once and cloned per message.
     v1_key: OnceCell<RpcKey>,
+    secrets: OnceCell<Secrets>,
 }
 
 impl Credentials {
     pub fn new(access_key_id: String, access_key_secret: String, security_token: Option<String>) -> Credentials {
-        Credentials { access_key_id, access_key_secret, security_token, v1_key: OnceCell::new() }
+        Credentials { access_key_id, access_key_secret, security_token, v1_key: OnceCell::new(), secrets: OnceCell::new() }
     }
 
     fn v1_key(&self) -> &RpcKey {
         self.v1_key.get_or_init(|| rpc_key(&self.access_key_secret))
     }
 
-    /// Strings an error message from the server must never show (see `response`).
-    pub fn sensitive(&self) -> Vec<&str> {
-        let mut out = vec![self.access_key_id.as_str(), self.access_key_secret.as_str()];
-        out.extend(self.security_token.as_deref());
-        out
+    /// What no string a user can reach may show (`redact`), made once per credentials.
+    pub fn secrets(&self) -> &Secrets {
+        self.secrets.get_or_init(|| {
+            let mut others = vec![self.access_key_secret.as_str()];
+            others.extend(self.security_token.as_deref());
+            Secrets::new(&self.access_key_id, &others)
+        })
     }
 }
 

@@ -187,7 +187,7 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
         Kind::Integer => "an integer within int64, as a safe-integer number, a bigint or a decimal string",
         Kind::String => "a non-blank string",
         Kind::Boolean => "a boolean",
-        Kind::Json => "an array or object (sent as a JSON string), or a JSON string",
+        Kind::Json => "an array or object (sent as a JSON string), or the JSON text of one",
     };
     let refuse = |why: &str| DmsError::invalid(concat(&[name, " must be ", expected, "; got ", why]));
     if let Value::String(text) | Value::Json(text) | Value::BigInt(text) = value {
@@ -215,7 +215,12 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
         (Kind::Boolean, Value::Bool(flag)) => Ok(if *flag { "true" } else { "false" }.into()),
         (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(String::from(text.as_ref())),
         (Kind::Json, Value::Json(text)) => Ok(String::from(text.as_ref())),
-        (Kind::Json, Value::String(text)) if !text.trim().is_empty() => Ok(String::from(text.as_ref())),
+        // Text the caller says is JSON must be JSON, an array or an object, as the API reads it.
+        (Kind::Json, Value::String(text)) => match crate::response::json::parse(text) {
+            Ok(crate::response::json::Json::Array(_) | crate::response::json::Json::Object(_)) => Ok(String::from(text.as_ref())),
+            Ok(_) => Err(refuse("a JSON string that is not an array or object")),
+            Err(_) => Err(refuse("a string that is not JSON")),
+        },
         _ => Err(refuse(&describe(value))),
     }
 }

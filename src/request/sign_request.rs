@@ -18,7 +18,7 @@ pub fn sign_request(
     op: &Operation,
     params: &[Entry],
     signing: Vec<Entry>,
-    now: impl FnOnce() -> String,
+    now: impl FnOnce() -> Result<String, DmsError>,
     new_nonce: impl FnOnce() -> Result<String, DmsError>,
 ) -> Result<SignedRequest, DmsError> {
     let wire = validate(op, params, Naming::Wire)?;
@@ -41,7 +41,10 @@ pub fn sign_request(
             return Err(DmsError::invalid("signRequest is synchronous: pass accessKeyId and accessKeySecret, not a credentials function".into()))
         }
     };
-    let timestamp = timestamp.unwrap_or_else(|| Cow::Owned(now()));
+    let timestamp = match timestamp {
+        Some(timestamp) => timestamp,
+        None => Cow::Owned(now()?),
+    };
     let nonce = match nonce {
         Some(nonce) => nonce,
         None => Cow::Owned(new_nonce()?),
@@ -92,7 +95,7 @@ mod tests {
         table_action(Some(action), || describe_action_name(action)).unwrap()
     }
 
-    fn unused_clock() -> String {
+    fn unused_clock() -> Result<String, DmsError> {
         panic!("the clock must not be read when a timestamp is given")
     }
 
@@ -109,10 +112,10 @@ mod tests {
 
     #[test]
     fn clock_and_nonce_source_are_used_when_not_given() {
-        let request = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || "2024-02-29T23:59:59Z".into(), || Ok("abc".into())).unwrap();
+        let request = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || Ok("2024-02-29T23:59:59Z".into()), || Ok("abc".into())).unwrap();
         assert!(request.body.contains("&SignatureNonce=abc&"), "{}", request.body);
         assert!(request.body.contains("&Timestamp=2024-02-29T23%3A59%3A59Z&"), "{}", request.body);
-        let failed = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || "2024-02-29T23:59:59Z".into(), || Err(DmsError::invalid("no randomness".into())));
+        let failed = sign_request(&config(), op("StopTaskFlowInstance"), &params(), vec![], || Ok("2024-02-29T23:59:59Z".into()), || Err(DmsError::invalid("no randomness".into())));
         assert_eq!(failed.unwrap_err().message, "no randomness");
     }
 

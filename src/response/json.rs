@@ -4,7 +4,9 @@
 //! readers do) silently rounds ids above 2^53. Keeping the literal lets the caller decide:
 //! ids become strings, small numbers become numbers. It is also much smaller in wasm than a
 //! general-purpose JSON crate, and it is total: any input gives a value or an error, with
-//! nesting bounded so a hostile body cannot exhaust the stack.
+//! nesting bounded so a hostile body cannot exhaust the stack. An object that repeats a key
+//! is refused: readers disagree on which copy wins (`JSON.parse` takes the last, a lookup
+//! may take the first), and an answer that says `Success` twice says nothing reliable.
 
 /// A parsed JSON value. Objects keep their members in source order.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +21,7 @@ pub enum Json {
 }
 
 impl Json {
-    /// The member `name` of an object (the first, if the body repeats it).
+    /// The member `name` of an object (keys are unique: the parser refuses repeats).
     pub fn get(&self, name: &str) -> Option<&Json> {
         match self {
             Json::Object(members) => members.iter().find(|(key, _)| key == name).map(|(_, value)| value),
@@ -49,6 +51,19 @@ impl Json {
             _ => None,
         }
     }
+}
+
+/// Objects up to this many keys are checked for repeats by a scan as each key is read (DMS
+/// objects have a few dozen); larger ones once more when they end, by sorting their keys, so
+/// a hostile body is not quadratic.
+const SCAN_KEYS_UP_TO: usize = 256;
+
+/// Whether two members of `members` share a key (sorted with the signatures' sort, so the
+/// module holds one copy of it).
+fn has_repeated_key(members: &[(String, Json)]) -> bool {
+    let mut keys: Vec<(&str, &str)> = members.iter().map(|(key, _)| (key.as_str(), "")).collect();
+    crate::signing::sort_by_name(&mut keys);
+    keys.windows(2).any(|pair| matches!(pair, [a, b] if a.0 == b.0))
 }
 
 /// Why a text is not JSON; the byte offset helps nobody but tests, so it is all we keep.
@@ -134,7 +149,11 @@ impl Reader<'_> {
             if self.peek() != Some(b'"') {
                 return Err(self.error());
             }
+            let key_at = self.pos;
             let key = self.string()?;
+            if members.len() < SCAN_KEYS_UP_TO && members.iter().any(|(existing, _)| *existing == key) {
+                return Err(ParseError { offset: key_at });
+            }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error());
@@ -147,6 +166,9 @@ impl Reader<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    if members.len() > SCAN_KEYS_UP_TO && has_repeated_key(&members) {
+                        return Err(self.error());
+                    }
                     return Ok(Json::Object(members));
                 }
                 _ => return Err(self.error()),
@@ -292,6 +314,22 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_keys_are_refused_at_any_size() {
+        assert!(parse(r#"{"RequestId":"FIRST","Success":true,"RequestId":"SECOND","Success":false}"#).is_err());
+        assert!(parse(r#"{"a":{"b":1,"b":2}}"#).is_err());
+        assert!(parse(r#"[{"a":1},{"a":2}]"#).is_ok(), "the same key in two objects");
+        assert!(parse(r#"{"a":1,"A":2,"a\u0062":3,"ab":4}"#).is_err(), "an escape that spells a repeated key");
+        for keys in [SCAN_KEYS_UP_TO - 1, SCAN_KEYS_UP_TO, SCAN_KEYS_UP_TO + 1, 2000] {
+            let unique: Vec<String> = (0..keys).map(|i| format!("\"k{i}\":{i}")).collect();
+            assert!(parse(&format!("{{{}}}", unique.join(","))).is_ok(), "{keys} keys");
+            for repeat in [0, keys / 2, keys - 1] {
+                let text = format!("{{{},\"k{repeat}\":0}}", unique.join(","));
+                assert!(parse(&text).is_err(), "{keys} keys, k{repeat} again");
+            }
+        }
+    }
 
     fn num(text: &str) -> Json {
         Json::Number(text.into())

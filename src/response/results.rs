@@ -101,16 +101,35 @@ fn generic(value: &Json, id: bool) -> Out {
     }
 }
 
-/// A number literal, or its text when it is an integer beyond 2^53 - 1.
+/// A number literal, or its text when a JS number cannot hold it: an integer beyond
+/// 2^53 - 1, or a literal `JSON.parse` could turn into `Infinity` or 0 (so `1e400` comes back
+/// as "1e400", as ids do).
 fn number(text: &str) -> Out {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let integer = digits.bytes().all(|b| b.is_ascii_digit());
     let unsafe_integer = integer && (digits.len() > 16 || (digits.len() == 16 && digits > "9007199254740991"));
-    if unsafe_integer {
+    if unsafe_integer || !integer && !within_double_range(digits) {
         Out::Text(text.to_owned())
     } else {
         Out::Number(text.to_owned())
     }
+}
+
+/// Whether a JSON number literal without its sign (grammar already checked) is below 1e308
+/// and, unless 0, not below 1e-300 or so: a finite double that keeps its scale. Counted from
+/// the digits before the point and the exponent, both bounded first.
+fn within_double_range(literal: &str) -> bool {
+    let (mantissa, exponent) = literal.split_once(['e', 'E']).unwrap_or((literal, ""));
+    let exponent = exponent.trim_start_matches('+');
+    let exponent_digits = exponent.trim_start_matches('-').trim_start_matches('0');
+    let whole_digits = mantissa.split('.').next().unwrap_or("").trim_start_matches('0').len();
+    if exponent_digits.len() > 3 || whole_digits > 400 {
+        return false;
+    }
+    let size = exponent_digits.bytes().fold(0i32, |n, digit| n * 10 + i32::from(digit.wrapping_sub(b'0')));
+    // The value is below 10^scale.
+    let scale = whole_digits as i32 + if exponent.starts_with('-') { -size } else { size };
+    (-300..=307).contains(&scale)
 }
 
 /// Whether a field named so holds an id (the same rule the table generator uses).
@@ -150,6 +169,17 @@ fn lowered_prefix(name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_a_double_cannot_hold_stay_text() {
+        for kept in ["0", "-0", "0.0", "1.5", "-2", "1e99", "1e100", "1.5e300", "9.99e-99", "123.456e2", "9007199254740991", "0.000001", "1E+05"] {
+            assert_eq!(number(kept), Out::Number(kept.into()), "{kept}");
+        }
+        let long_whole = format!("{}.5", "9".repeat(310));
+        for text in ["1e400", "-1e400", "1e308", "1.8e308", "1e-308", "1e99999999999999999999", "9007199254740993", "1E+400", long_whole.as_str()] {
+            assert_eq!(number(text), Out::Text(text.into()), "{text}");
+        }
+    }
     use crate::response::json::parse;
     use crate::operations::by_action;
 

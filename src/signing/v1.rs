@@ -55,7 +55,11 @@ fn keyed(key: &[u8]) -> RpcKey {
 pub fn rpc_signature_with(key: &RpcKey, string_to_sign: &str) -> String {
     let mut mac = key.clone();
     mac.update(string_to_sign.as_bytes());
-    BASE64.encode(mac.finalize().into_bytes())
+    // Into a buffer of the digest's base64 length (28), not `Engine::encode`, whose
+    // `String::from_utf8(..).expect(..)` links the error's Debug formatting into the wasm.
+    let mut symbols = [0u8; 28];
+    let written = BASE64.encode_slice(mac.finalize().into_bytes(), &mut symbols).unwrap_or(0);
+    core::str::from_utf8(symbols.get(..written).unwrap_or_default()).unwrap_or_default().to_owned()
 }
 
 /// Appends the RPC signature, base64 then percent-encoded, as it goes in a body or a URL.

@@ -33,15 +33,12 @@ pub struct V3Signature {
     pub authorization: String,
 }
 
-/// Lower-case hex, as V3 writes hashes and signatures.
+/// Lower-case hex, as V3 writes hashes and signatures (and nonces are written).
 pub fn hex(bytes: &[u8]) -> String {
-    use core::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
+    // Into a buffer of exactly the hex length: `encode_str` cannot fail then, and unlike
+    // `encode_string` it has no `expect` that would link panic formatting.
+    let mut buffer = vec![0u8; bytes.len() * 2];
+    base16ct::lower::encode_str(bytes, &mut buffer).map(str::to_owned).unwrap_or_default()
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

@@ -49,7 +49,7 @@ struct Client {
     /// Credentials from the provider, with the time (ms) they stop being used.
     cached: RefCell<Option<(Rc<Credentials>, Option<f64>)>>,
     /// The provider call in flight, shared by every caller that needs credentials meanwhile.
-    refreshing: RefCell<Option<Promise>>,
+    refreshing: RefCell<Option<(Promise, Option<f64>)>>,
 }
 
 #[wasm_bindgen(js_class = WasmClient)]
@@ -296,10 +296,13 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
 fn execute(client: Rc<Client>, prepared: Prepared, options: CallOptions) -> Promise {
     future_to_promise(async move {
         let cancel = Cancel::start(options.timeout_ms.unwrap_or(client.config.timeout_ms), options.signal);
-        let outcome = attempts(&client, &prepared, &cancel).await;
+        let outcome = attempts(&client, &prepared, &cancel).await.and_then(|success| {
+            let result = out_to_js(&map_result(prepared.response, &success.body));
+            cancel.check_deadline().map(|()| result)
+        });
         drop(cancel);
         match outcome {
-            Ok(success) => Ok(out_to_js(&map_result(prepared.response, &success.body))),
+            Ok(result) => Ok(result),
             Err(Failure { error, cause }) => Err(to_js_error(error, cause)),
         }
     })
@@ -318,33 +321,41 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
         let credentials = credentials(client, cancel).await?;
         attempt += 1;
         counted += 1;
-        let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get()), &new_nonce()?);
+        let request = client.config.sign(&credentials, &call.action, &call.params, &now(client.clock_offset_ms.get())?, &new_nonce()?);
         if client.on_request.is_some() {
             hook(&client.on_request, &[("action", JsValue::from_str(&call.action)), ("attempt", JsValue::from(attempt))]);
         }
-        let started = js_sys::Date::now();
-        let sensitive = credentials.sensitive();
-        let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
+        let started = host::now_ms().unwrap_or(f64::NAN);
+        let secrets = credentials.secrets();
+        let (mut result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
             Ok(reply) => {
                 let result = match reply.body {
-                    Body::Text(body) => response::parse(reply.status, &body, &sensitive).map_err(Failure::from),
-                    Body::TooLarge { length, head } => {
-                        let why = concat(&["the body is too large (", &length.to_string(), " characters)"]);
-                        Err(response::invalid_response(reply.status, &why, &head, &sensitive).into())
+                    Body::Text(body) => response::parse(reply.status, &body, secrets).map_err(Failure::from),
+                    Body::TooLarge { size, head } => {
+                        let why = concat(&["the body is larger than the ", &super::fetch::MAX_BODY_BYTES.to_string(), " bytes read of an answer (", &size, ")"]);
+                        // The same request would get the same answer: not retried.
+                        let error = DmsError { retryable: false, ..response::invalid_response(reply.status, &why, &head, secrets) };
+                        Err(error.into())
                     }
                 };
                 (result, reply.date, reply.age)
             }
-            // A failed fetch's message comes from the caller's fetch; it may quote the request.
-            Err(mut failure) => {
-                failure.error.message = response::redact(&failure.error.message, &sensitive);
-                (Err(failure), None, None)
-            }
+            Err(failure) => (Err(failure), None, None),
         };
+        // Parsing is synchronous, so the deadline timer cannot have fired during it: a call
+        // whose time ran out meanwhile times out here rather than resolving late.
+        if result.is_ok() {
+            cancel.check_deadline()?;
+        }
+        // Every failure passes the one redaction step, whatever made it (a failed fetch's
+        // message comes from the caller's fetch and may quote the request).
+        if let Err(failure) = &mut result {
+            secrets.redact_error(&mut failure.error);
+        }
         let next = match &result {
             Ok(_) => None,
             Err(failure) if failure.error.code == "InvalidTimeStamp.Expired" && !clock_learned => {
-                match clock_offset_ms(date.as_deref(), age.as_deref(), js_sys::Date::now()) {
+                match host::now_ms().and_then(|local| clock_offset_ms(date.as_deref(), age.as_deref(), local)) {
                     Some(offset) => {
                         client.clock_offset_ms.set(offset);
                         clock_learned = true;
@@ -354,7 +365,7 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
                     None => None,
                 }
             }
-            Err(failure) => match decide(&failure.error, counted, &client.config.retry, js_sys::Math::random()) {
+            Err(failure) => match decide(&failure.error, counted, &client.config.retry, host::random()) {
                 Decision::RetryAfter(ms) => Some(ms),
                 Decision::GiveUp => None,
             },
@@ -376,7 +387,7 @@ fn report(client: &Client, action: &str, attempt: u32, started: f64, result: &Re
     let mut fields = vec![
         ("action", JsValue::from_str(action)),
         ("attempt", JsValue::from(attempt)),
-        ("durationMs", JsValue::from_f64((js_sys::Date::now() - started).max(0.0))),
+        ("durationMs", JsValue::from_f64(host::now_ms().map_or(0.0, |now| (now - started).max(0.0)))),
         ("retrying", JsValue::from_bool(retrying)),
     ];
     match result {
@@ -414,11 +425,19 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
         (CredentialSource::Provider, None) => return Err(DmsError::client(codes::MISSING_CREDENTIALS, "no credentials function".into()).into()),
     };
     if let Some((credentials, usable_until)) = client.cached.borrow().as_ref() {
-        if usable_until.is_none_or(|until| js_sys::Date::now() < until) {
+        if usable_until.is_none_or(|until| host::now_ms().is_some_and(|now| now < until)) {
             return Ok(credentials.clone());
         }
     }
-    let pending = client.refreshing.borrow().clone();
+    // A provider call in flight is shared, unless it has run for longer than a whole call
+    // may: then it is presumed stuck (a promise that never settles), and this call asks
+    // again rather than wait on it for good. Those still waiting on it keep waiting.
+    let started = host::monotonic_ms();
+    let young = |since: Option<f64>| match (since, started) {
+        (Some(since), Some(now)) => now - since < f64::from(client.config.timeout_ms),
+        _ => true,
+    };
+    let pending = client.refreshing.borrow().as_ref().filter(|(_, since)| young(*since)).map(|(promise, _)| promise.clone());
     let promise = match pending {
         Some(promise) => promise,
         None => {
@@ -426,16 +445,21 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
                 Ok(value) => settle_later(&value),
                 Err(thrown) => Promise::reject(&thrown),
             };
-            *client.refreshing.borrow_mut() = Some(promise.clone());
+            *client.refreshing.borrow_mut() = Some((promise.clone(), started));
             promise
         }
     };
-    let outcome = cancel.race(promise).await;
+    let outcome = cancel.race(promise.clone()).await;
     if let Some(failure) = cancel.failure() {
         // This caller gave up; the provider call goes on for the others, so it stays shared.
         return Err(failure);
     }
-    client.refreshing.borrow_mut().take();
+    // Settled: the next refresh is a new provider call (unless a newer one is in flight).
+    let mut refreshing = client.refreshing.borrow_mut();
+    if refreshing.as_ref().is_some_and(|(pending, _)| JsValue::from(pending) == JsValue::from(&promise)) {
+        *refreshing = None;
+    }
+    drop(refreshing);
     let value = match outcome {
         Ok(value) => value,
         Err(cause) => {
@@ -555,6 +579,7 @@ fn build_js(out: &Out) -> JsValue {
 }
 
 /// The host clock plus the learned offset, second precision, UTC.
-fn now(offset_ms: f64) -> String {
-    timestamp::format_utc(timestamp::seconds_from_millis(js_sys::Date::now() + offset_ms))
+fn now(offset_ms: f64) -> Result<String, DmsError> {
+    let now = host::now_ms().ok_or_else(|| DmsError::client(codes::UNSUPPORTED_RUNTIME, "the host clock (Date.now) failed or gave no time".into()))?;
+    Ok(timestamp::format_utc(timestamp::seconds_from_millis(now + offset_ms)))
 }

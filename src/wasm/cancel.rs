@@ -42,6 +42,14 @@ struct Shared {
 pub struct Cancel {
     shared: Rc<Shared>,
     timeout_ms: u32,
+    /// When the call's time is up on the monotonic clock, for the checks made after
+    /// synchronous work, when the timer cannot fire (`None` without a working clock).
+    deadline_ms: Option<f64>,
+    /// Stops the call (the timer's and the listener's way, also used at a checked deadline).
+    stop: Rc<dyn Fn(State, JsValue)>,
+    /// Whether the deadline timer could not be set (`setTimeout` threw): the call then
+    /// fails at once rather than risk never settling.
+    no_timer: bool,
     /// The caller's signal: `Aborted` reports its `reason` as the cause.
     signal: Option<JsValue>,
     /// Given to fetch, so an abandoned request is also torn down by the runtime.
@@ -82,11 +90,16 @@ impl Cancel {
             let stop = stop.clone();
             Closure::once(move || stop(State::TimedOut, JsValue::UNDEFINED))
         };
-        let timer = host::set_timeout(timer_callback.as_ref(), &JsValue::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
+        let timer = host::set_timeout(timer_callback.as_ref(), &JsValue::from(timeout_ms));
+        let no_timer = timer.is_err();
+        let timer = timer.unwrap_or(JsValue::UNDEFINED);
 
         let mut cancel = Cancel {
             shared,
             timeout_ms,
+            deadline_ms: host::monotonic_ms().map(|now| now + f64::from(timeout_ms)),
+            stop: stop.clone(),
+            no_timer,
             signal: signal.clone(),
             controller: controller.map(JsValue::from),
             timer,
@@ -122,6 +135,10 @@ impl Cancel {
     /// The Timeout or Aborted failure, once the call is cancelled.
     pub fn failure(&self) -> Option<Failure> {
         match self.shared.state.get() {
+            State::Running if self.no_timer => Some(Failure {
+                error: DmsError::client(codes::UNSUPPORTED_RUNTIME, "the call's deadline could not be set (setTimeout threw)".into()),
+                cause: None,
+            }),
             State::Running => None,
             State::TimedOut => Some(Failure {
                 error: DmsError {
@@ -139,6 +156,15 @@ impl Cancel {
                 Some(Failure { error: DmsError::client(codes::ABORTED, "the call was aborted".into()), cause: Some(reason) })
             }
         }
+    }
+
+    /// Like `check`, also reading the clock: between steps of synchronous work (parsing an
+    /// answer), where the deadline timer cannot fire, a call past its deadline times out.
+    pub fn check_deadline(&self) -> Result<(), Failure> {
+        if self.shared.state.get() == State::Running && self.deadline_ms.is_some_and(|deadline| host::monotonic_ms().is_some_and(|now| now >= deadline)) {
+            (self.stop)(State::TimedOut, JsValue::UNDEFINED);
+        }
+        self.check()
     }
 
     /// Fails at once if the call is already cancelled.

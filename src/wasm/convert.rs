@@ -32,14 +32,16 @@ extern "C" {
     // same reason). js-tests/package/module.test.mjs holds the count of distinct signatures.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = parseFloat)]
-    fn parse_float(text: &str) -> JsValue;
+    // The three below run globals a user's code may have replaced (`parseFloat`,
+    // `Date.prototype.getTime`, `Array.prototype.push`): each catches.
+    #[wasm_bindgen(catch, js_name = parseFloat)]
+    fn parse_float(text: &str) -> Result<JsValue, JsValue>;
     /// A string, a `Date` or an array, for the methods below.
     type Receiver;
-    #[wasm_bindgen(method, js_name = getTime)]
-    fn get_time(this: &Receiver) -> JsValue;
-    #[wasm_bindgen(method)]
-    fn push(this: &Receiver, value: &JsValue) -> JsValue;
+    #[wasm_bindgen(catch, method, js_name = getTime)]
+    fn get_time(this: &Receiver) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, method)]
+    fn push(this: &Receiver, value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 thread_local! {
@@ -151,19 +153,19 @@ pub fn set(target: &JsValue, key: &str, value: &JsValue) {
 
 /// A `Date`'s milliseconds since the epoch (NaN for an invalid date).
 pub fn date_millis(date: &js_sys::Date) -> f64 {
-    date.unchecked_ref::<Receiver>().get_time().as_f64().unwrap_or(f64::NAN)
+    date.unchecked_ref::<Receiver>().get_time().ok().and_then(|time| time.as_f64()).unwrap_or(f64::NAN)
 }
 
 /// The JS number a JSON number literal stands for, read as `JSON.parse` reads it.
 pub fn number_from_literal(literal: &str) -> JsValue {
-    parse_float(literal)
+    parse_float(literal).unwrap_or(JsValue::NULL)
 }
 
 /// A JS array of `items`.
 pub fn array(items: impl Iterator<Item = JsValue>) -> Array {
     let out = Array::new();
     for item in items {
-        out.unchecked_ref::<Receiver>().push(&item);
+        let _ = out.unchecked_ref::<Receiver>().push(&item);
     }
     out
 }

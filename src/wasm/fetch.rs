@@ -32,7 +32,7 @@ extern "C" {
         headers: &JsValue,
         body: &str,
         controller: &JsValue,
-        max_chars: u32,
+        max_bytes: u32,
     ) -> Result<Promise, JsValue>;
 }
 
@@ -72,7 +72,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
     let fetch = custom_fetch.map_or(&undefined, |fetch| fetch.as_ref());
     let controller = cancel.controller().unwrap_or(&undefined);
     let failed = |cause: JsValue| cancel.failure().unwrap_or_else(|| network_failure(&request.url, cause));
-    let pending = attempt(fetch, &request.url, request.method, content_type, &headers, &request.body, controller, MAX_BODY_CHARS).map_err(failed)?;
+    let pending = attempt(fetch, &request.url, request.method, content_type, &headers, &request.body, controller, MAX_BODY_BYTES).map_err(failed)?;
     let outcome = cancel.race(pending).await.map_err(failed)?;
     if let Some(packed) = outcome.as_string() {
         return unpack_reply(&packed).ok_or_else(|| not_a_response().into());
@@ -102,7 +102,7 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
             status: status(),
             date: part(2).as_string(),
             age: part(3).as_string(),
-            body: Body::TooLarge { length: part(4).as_f64().map_or(0, |length| length as u32), head: part(5).as_string().unwrap_or_default() },
+            body: Body::TooLarge { size: part(4).as_string().unwrap_or_default(), head: part(5).as_string().unwrap_or_default() },
         }),
         _ => Err(not_a_response().into()),
     }
@@ -153,14 +153,18 @@ fn decimal_u32(text: &str) -> Option<u32> {
     text.bytes().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
-/// Bodies longer than this (in UTF-16 units) are not copied into wasm memory whole: no DMS
-/// task-flow answer comes close, and a runaway proxy must not grow the wasm heap for good.
-const MAX_BODY_CHARS: u32 = 8 << 20;
+/// Most bytes of an answer read. The largest DMS task-flow answers, a page of 100 instances
+/// or a task flow's graph, are tens of kilobytes; 1 MiB leaves a wide margin, and keeps what
+/// a runaway server or proxy can make the module hold (and parse, within the call's
+/// deadline) small. An answer that declares more is not read; one that streams more is
+/// cancelled there.
+pub const MAX_BODY_BYTES: u32 = 1 << 20;
 
 /// A response body, or the start of one too large to read.
 pub enum Body {
     Text(String),
-    TooLarge { length: u32, head: String },
+    /// `size` says how much: `content-length N`, `more than N bytes` or `N characters`.
+    TooLarge { size: String, head: String },
 }
 
 /// A fresh native promise settled with `value`. Unlike `Promise.resolve`, it cannot throw

@@ -40,9 +40,33 @@ extern "C" {
     pub fn set_timeout(callback: &JsValue, ms: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     pub fn clear_timeout(timer: &JsValue) -> Result<JsValue, JsValue>;
+
+    // Globals other code in the process may have replaced with ones that throw.
+    #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
+    fn date_now() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = performance, js_name = now)]
+    fn performance_now() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Math, js_name = random)]
+    fn math_random() -> Result<JsValue, JsValue>;
 }
 
 /// `value` read through its properties.
 pub fn props(value: &JsValue) -> &Props {
     value.unchecked_ref()
+}
+
+/// The host clock in ms since the epoch, or `None` when `Date.now` throws or gives no number.
+pub fn now_ms() -> Option<f64> {
+    date_now().ok().and_then(|now| now.as_f64()).filter(|now| now.is_finite())
+}
+
+/// A monotonic clock in ms (`performance.now`), for deadlines: unlike `Date.now` it does not
+/// jump when the system clock is set. `None` where it is missing or throws.
+pub fn monotonic_ms() -> Option<f64> {
+    performance_now().ok().and_then(|now| now.as_f64()).filter(|now| now.is_finite())
+}
+
+/// `Math.random()`, or 0.5 when it throws or gives something else: it only spreads retries.
+pub fn random() -> f64 {
+    math_random().ok().and_then(|value| value.as_f64()).filter(|value| (0.0..1.0).contains(value)).unwrap_or(0.5)
 }

@@ -185,6 +185,7 @@ async fn huge_inputs_are_refused_before_they_are_copied() {
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("InvalidResponse"));
     assert_eq!(get(&error, "status").as_f64(), Some(502.0));
     let message = get(&error, "message").as_string().unwrap();
-    assert!(message.starts_with("unexpected response (HTTP 502): the body is too large (9437190 characters); it begins: <html>xxx"), "{message}");
+    assert!(message.starts_with("unexpected response (HTTP 502): the body is larger than the 1048576 bytes read of an answer (9437190 characters); it begins: <html>xxx"), "{message}");
+    assert_eq!(get(&error, "retryable").as_bool(), Some(false), "the same request would get the same answer");
     assert!(message.chars().count() < 250);
 }
