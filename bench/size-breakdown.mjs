@@ -9,7 +9,7 @@
 // Groups: the core (src/ but src/wasm/: validation, the operation table, signing, JSON,
 // results, errors), the binding (src/wasm/, wasm-bindgen, js-sys, web-sys,
 // wasm-bindgen-futures and the shims wasm-bindgen writes), the crates the core signs with
-// (hmac, sha1, sha2, digest, base64, percent-encoding, getrandom), the runtime (allocator,
+// (hmac, sha1, sha2, digest, base64, base16ct, getrandom), the runtime (allocator,
 // Rust's std/core/alloc code both sides use), and the data segments (the table's text,
 // messages). Gzip per group is the group's bytes gzipped alone: more than its share of the
 // whole module's gzip (it loses what it shares with the rest), so the groups add up to more.
@@ -25,7 +25,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore'
 const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 
-const CRATES = /^<?(hmac|sha1|sha2|digest|block_buffer|crypto_common|base64|percent_encoding|getrandom)::/;
+const CRATES = /^<?(hmac|sha1|sha2|digest|block_buffer|crypto_common|base64|base16ct|getrandom)::/;
 
 function owner(name) {
   if (/^(dms_taskflow::wasm::|wasm_bindgen|js_sys|web_sys|__wbindgen|__wbg|__externref)/.test(name) || /(externref|multivalue) shim|^wasm-to-js/.test(name)) return 'binding';
@@ -37,7 +37,7 @@ function owner(name) {
   if (/^<?(std|core|alloc|compiler_builtins|dlmalloc)|^(memcpy|memset|memcmp|memmove|__rust|__rdl|__rg|rust_)/.test(name) || /^</.test(name)) {
     if (/js_sys|wasm_bindgen|web_sys|dms_taskflow::wasm::|JsValue/.test(name)) return 'binding';
     if (name.includes('dms_taskflow::')) return 'core';
-    if (/(hmac|sha1|sha2|digest|base64|percent_encoding)::/.test(name)) return 'crates';
+    if (/(hmac|sha1|sha2|digest|base64|base16ct)::/.test(name)) return 'crates';
     return 'runtime';
   }
   // Exports named by #[wasm_bindgen] (signRequest, wasmclient_invoke...) are the binding.
@@ -85,7 +85,7 @@ try {
   const labels = {
     core: 'core: validation, the operation table reader, signing (V1, V3), JSON, results, errors',
     binding: 'binding: src/wasm/, wasm-bindgen, js-sys, web-sys, futures, generated shims',
-    crates: 'signing crates: hmac, sha1, sha2, base64, percent-encoding, getrandom',
+    crates: 'signing crates: hmac, sha1, sha2, base64, base16ct, getrandom',
     runtime: "runtime: allocator, Rust's std/core/alloc code both sides call",
     data: 'data: the operation table text, messages, constants',
     'module structure': 'types, imports, exports, tables, section headers (no names)',
