@@ -25,6 +25,8 @@ Commands:
   wait <dagId> <dagInstanceId> [--until NAME[,NAME]] [--interval MS] [--timeout MS]
                                                   wait until an instance reaches a status
   call <Action> [key=value | key:=json]...        any DMS action, parameters by wire name
+  emulator [--port N] [--model full|instances]    run a local DMS emulator on 127.0.0.1, for
+                                                  tests and demos (dms-taskflow emulator --help)
   help [command]                                  this text, or a command's
 
 Global flags:
@@ -405,4 +407,10 @@ function oneLine(text) {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
-await main(process.argv.slice(2));
+// `emulator` runs the package's DMS emulator with its own options (emulator/cli.mjs).
+if (process.argv[2] === 'emulator') {
+  const { runEmulatorCli } = await import('../emulator/cli.mjs');
+  await runEmulatorCli(process.argv.slice(3));
+} else {
+  await main(process.argv.slice(2));
+}

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the DMS emulator from the command line:
-//   node emulator/cli.mjs [--port N] [--seed file.json] [--cors] [--path-prefix /x] [--model full]
+// Runs the DMS emulator from the command line, as `npx dms-taskflow emulator [options]` (the
+// package's CLI hands its arguments to `runEmulatorCli`) or `node emulator/cli.mjs [options]`.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEED, MODELS, startEmulator } from './index.mjs';
 
-const USAGE = `Usage: node emulator/cli.mjs [options]
+const USAGE = `Usage: dms-taskflow emulator [options]     (or: node emulator/cli.mjs [options])
 
 A local DMS Enterprise API emulator (task-flow operations), on 127.0.0.1.
 
@@ -14,9 +15,9 @@ Options:
   --seed FILE          JSON file { "instances": [{ "dagId", "dagInstanceId",
                        "status", "dagVersion" }], "taskFlows": [...], ... }
                        (default: the built-in seed; see emulator/README.md)
-  --model M            instances (default): only the instance operations are
-                       implemented, the others answer NotImplementedInEmulator;
-                       full: all 52 operations, on one in-memory model
+  --model M            full (default): all 52 operations, on one in-memory model;
+                       instances: only the instance operations are implemented,
+                       the others answer NotImplementedInEmulator
   --cors               answer CORS preflights and allow any origin
   --path-prefix /x     serve the API at /x (a same-origin proxy path) instead of /
   --lenient-params     accept parameters that the operation does not define
@@ -77,10 +78,11 @@ function parseArgs(argv) {
   return options;
 }
 
-async function main() {
+/** Runs the emulator with command-line arguments `argv` until SIGINT or SIGTERM. */
+export async function runEmulatorCli(argv) {
   let options;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = parseArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`dms emulator: ${error.message}\n\n${USAGE}`);
@@ -148,4 +150,7 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-await main();
+// Run directly (`node emulator/cli.mjs`), not imported by the package's CLI.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await runEmulatorCli(process.argv.slice(2));
+}

@@ -17,7 +17,7 @@ export { FLOW_STATUSES, LIST_STATUS_CODES, STATUSES, TERMINAL_STATUSES };
 
 /** What the business layer implements: the instance operations only (the default), or all 52. */
 export const MODELS = Object.freeze(['instances', 'full']);
-export const DEFAULT_MODEL = 'instances';
+export const DEFAULT_MODEL = 'full';
 
 
 function deepFreeze(value) {

@@ -169,11 +169,17 @@ describe('every operation of the table, on one in-memory model', () => {
   });
   after(() => emu.close());
 
-  test('the model option: full here, the instance operations only by default', async () => {
+  test('the model option: full by default, the instance operations only on request', async () => {
     assert.equal(emu.model, 'full');
-    await withEmulator({}, async (plain) => {
-      assert.equal(plain.model, 'instances');
-      const res = await call(plain, 'ListTaskFlow', {});
+    const plain = await startEmulator();
+    try {
+      assert.equal(plain.model, 'full');
+    } finally {
+      await plain.close();
+    }
+    await withEmulator({ model: 'instances' }, async (instancesOnly) => {
+      assert.equal(instancesOnly.model, 'instances');
+      const res = await call(instancesOnly, 'ListTaskFlow', {});
       assert.equal(res.json.ErrorCode, 'NotImplementedInEmulator');
     });
     await assert.rejects(startEmulator({ model: 'everything' }), TypeError);

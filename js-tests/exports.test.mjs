@@ -23,6 +23,7 @@ test('the exports map, condition by condition', () => {
       default: { types: './types/index.d.ts', default: './dist/node.cjs' },
     },
     './wasm': './dist/dms_taskflow_bg.wasm',
+    './emulator': { types: './types/emulator.d.ts', node: './emulator/index.mjs' },
     './package.json': './package.json',
   });
   // Condition order decides the match: runtime-specific conditions before node/import/default.
@@ -42,10 +43,10 @@ test('types is the first key of every condition object', () => {
   }
 });
 
-test('the package has no runtime dependencies and ships only bin/, dist/ and types/', () => {
+test('the package has no runtime dependencies and ships only bin/, dist/, emulator/, spec/ and types/', () => {
   assert.equal(manifest.dependencies, undefined);
   assert.equal(manifest.peerDependencies, undefined);
-  assert.deepEqual(manifest.files, ['bin/', 'dist/', 'types/']);
+  assert.deepEqual(manifest.files, ['bin/', 'dist/', 'emulator/', 'spec/', 'types/']);
   assert.deepEqual(manifest.bin, { 'dms-taskflow': './bin/dms-taskflow.mjs' });
   assert.equal(manifest.main, './dist/node.cjs');
 });

@@ -122,9 +122,13 @@ export async function call(target, action, opParams = {}, options = {}) {
 
 // --- the emulator ---------------------------------------------------------------
 
-/** Starts an emulator with `options`, runs fn(emu), and closes it whatever happens. */
+/**
+ * Starts an emulator with `options`, runs fn(emu), and closes it whatever happens. These
+ * are the tests of the instance model, so that is the model unless `options` names one
+ * (the emulator's own default is the full model).
+ */
 export async function withEmulator(options, fn) {
-  const emu = await startEmulator(options);
+  const emu = await startEmulator({ model: 'instances', ...options });
   try {
     return await fn(emu);
   } finally {
