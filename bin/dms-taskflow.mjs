@@ -10,6 +10,8 @@ import { DmsClient, DmsError } from '../dist/node.mjs';
 
 const STATUSES = ['waiting', 'running', 'suspended', 'failed', 'succeeded', 'completed'];
 const TRIGGERS = ['periodic', 'manual'];
+// ListTaskFlow's Status, as the API reference documents it (index = number).
+const FLOW_STATUSES = ['invalid', 'scheduling off', 'scheduled'];
 
 const GLOBAL_HELP = `Usage: dms-taskflow [global flags] <command> [arguments]
 
@@ -20,6 +22,7 @@ Commands:
   suspend <dagId> <dagInstanceId>                 suspend a running instance
   resume <dagId> <dagInstanceId> <dagVersion>     resume a suspended instance
   rerun <dagId> <dagInstanceId> [dagVersion]      run a finished instance again
+  flows                                           list the task flows
   list <dagId> [--status NAME] [--page N] [--page-size N]
                                                   list a task flow's instances
   wait <dagId> <dagInstanceId> [--until NAME[,NAME]] [--interval MS] [--timeout MS]
@@ -77,6 +80,15 @@ Resumes a suspended instance (ResumeTaskFlowInstance); dagVersion must be the in
 
 Runs a stopped, failed or succeeded instance again (ReRunTaskFlowInstance).
   --json prints the result: { "requestId": "...", "success": true }
+`,
+  },
+  flows: {
+    args: [],
+    help: `Usage: dms-taskflow flows
+
+Lists the task flows (ListTaskFlow) as a table: id, status (${FLOW_STATUSES.join(', ')}),
+owner, and the status and start of the latest run.
+  --json prints the result: { "requestId", "success", "taskFlowList": [...] }
 `,
   },
   list: {
@@ -222,6 +234,29 @@ function table(rows) {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd()).join('\n');
 }
 
+function printFlows(result) {
+  const list = result.taskFlowList ?? [];
+  if (list.length === 0) {
+    out('No task flows.');
+    return;
+  }
+  const cell = (value) => (value === undefined || value === null || value === '' ? '-' : String(value));
+  const rows = [['TASK FLOW', 'STATUS', 'OWNER', 'LATEST RUN', 'STARTED']];
+  for (const flow of list) {
+    // A latest status of 0 with no time: the flow has not run.
+    const ran = flow.latestInstanceTime || flow.latestInstanceStatus;
+    rows.push([
+      cell(flow.id),
+      cell(FLOW_STATUSES[flow.status] ?? flow.status),
+      cell(flow.dagOwnerNickName),
+      ran ? cell(STATUSES[flow.latestInstanceStatus] ?? flow.latestInstanceStatus) : '-',
+      cell(flow.latestInstanceTime),
+    ]);
+  }
+  out(table(rows));
+  out(`\n${list.length} task flow${list.length === 1 ? '' : 's'}.`);
+}
+
 function printList(dagId, page, result) {
   const list = result.dagInstanceList ?? [];
   if (list.length === 0) {
@@ -267,6 +302,12 @@ async function run(client, command, args, flags, globals, signal) {
     const result = await client[method](params, callOptions);
     if (json) printJson(result);
     else out(`${verb} instance ${dagInstanceId} of task flow ${dagId}${args[2] !== undefined ? ` at version ${args[2]}` : ''}${requestNote(result)}.`);
+    return;
+  }
+  if (command === 'flows') {
+    const result = await client.listTaskFlow(withTid({}), callOptions);
+    if (json) printJson(result);
+    else printFlows(result);
     return;
   }
   if (command === 'list') {

@@ -150,6 +150,38 @@ describe('instance commands', () => {
   });
 });
 
+describe('flows', () => {
+  test('an aligned table of the task flows, and --json', async () => {
+    const { code, stdout, stderr } = await cli(['flows']);
+    assert.equal(code, 0, stderr);
+    assert.equal(lastRequest().action, 'ListTaskFlow');
+    const lines = stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^TASK FLOW\s+STATUS\s+OWNER\s+LATEST RUN\s+STARTED$/);
+    const statusColumn = lines[0].indexOf('STATUS');
+    const row = (id) => lines.find((line) => line.startsWith(`${id} `));
+    // The seed: 1001 deployed with scheduling on; 1002 with it off, its last run started
+    // 2024-06-03 01:00:00 and still running (ListTaskFlow Status 2 and 1).
+    const flows = emu.listTaskFlows();
+    assert.ok(row('1001') && row('1002'), stdout);
+    assert.equal(row('1001').indexOf('scheduled'), statusColumn);
+    assert.equal(row('1002').indexOf('scheduling off'), statusColumn);
+    assert.ok(row('1002').includes('running') && row('1002').includes('2024-06-03 01:00:00'), row('1002'));
+    assert.ok(row('9007199254740995'), 'a task flow id beyond 2^53 is printed exactly');
+    assert.equal(lines.at(-1), `${flows.length} task flows.`);
+
+    const json = await cli(['flows', '--json', '--tid', '3']);
+    assert.equal(json.code, 0, json.stderr);
+    const result = JSON.parse(json.stdout);
+    assert.equal(result.success, true);
+    assert.deepEqual(result.taskFlowList.map((flow) => flow.id).sort(), flows.map((flow) => flow.dagId).sort());
+    assert.equal(lastRequest().params.Tid, '3');
+
+    const extra = await cli(['flows', '1001']);
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /flows: too many arguments/);
+  });
+});
+
 describe('list', () => {
   test('an aligned table', async () => {
     const { code, stdout, stderr } = await cli(['list', '1002']);
