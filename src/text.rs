@@ -20,19 +20,6 @@ fn find_by(haystack: &str, needle: &str, same: impl Fn(&[u8], &[u8]) -> bool) ->
     (0..=last).find(|&at| haystack.get(at..at + needle.len()).is_some_and(|window| same(window, needle)))
 }
 
-/// `text` with every occurrence of `from` (non-empty) replaced by `to`, left to right.
-pub fn replace_all(text: &str, from: &str, to: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = find(rest, from).filter(|_| !from.is_empty()) {
-        out.push_str(rest.get(..at).unwrap_or(""));
-        out.push_str(to);
-        rest = rest.get(at + from.len()..).unwrap_or("");
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,12 +31,8 @@ mod tests {
         for text in texts {
             for needle in needles {
                 assert_eq!(find(text, needle), text.find(needle), "{text:?} {needle:?}");
-                if !needle.is_empty() {
-                    assert_eq!(replace_all(text, needle, "[r]"), text.replace(needle, "[r]"), "{text:?} {needle:?}");
-                }
             }
         }
-        assert_eq!(replace_all("abc", "", "x"), "abc");
         assert_eq!(find_ignore_ascii_case("Server String To Sign Is:POST", "string to sign is:"), Some(7));
         assert_eq!(find_ignore_ascii_case("ÉCOLE", "école"), None);
     }

@@ -19,16 +19,7 @@ pub type RpcKey = Hmac<Sha1>;
 /// always `/` for RPC, whatever proxy prefix the request travels through, because the
 /// gateway signs the path it serves.
 pub fn canonical_and_string_to_sign(method: &str, params: &mut [(&str, &str)]) -> (String, String) {
-    super::sort_by_name(params);
-    let mut query = String::new();
-    for (index, (name, value)) in params.iter().enumerate() {
-        if index > 0 {
-            query.push('&');
-        }
-        percent_encode_into(&mut query, name);
-        query.push('=');
-        percent_encode_into(&mut query, value);
-    }
+    let query = super::canonical_query(params);
     let mut string_to_sign = String::with_capacity(method.len() + 5 + query.len() * 3 / 2);
     string_to_sign.push_str(method);
     string_to_sign.push_str("&%2F&");
@@ -41,22 +32,20 @@ pub fn rpc_key(access_key_secret: &str) -> RpcKey {
     let mut key = Vec::with_capacity(access_key_secret.len() + 1);
     key.extend_from_slice(access_key_secret.as_bytes());
     key.push(b'&');
-    keyed(&key)
-}
-
-/// HMAC-SHA1 keyed with `key`. HMAC takes a key of any length (a longer one than a block is
-/// hashed first), so `new_from_slice` never fails; its error branch keeps the module free
-/// of a panic path all the same.
-fn keyed(key: &[u8]) -> RpcKey {
-    RpcKey::new_from_slice(key).unwrap_or_else(|_| <RpcKey as Mac>::new(&Default::default()))
+    super::keyed_hmac(&key)
 }
 
 /// Base64 of the RPC signature of a string to sign, under a key from `rpc_key`.
 pub fn rpc_signature_with(key: &RpcKey, string_to_sign: &str) -> String {
     let mut mac = key.clone();
     mac.update(string_to_sign.as_bytes());
-    // Into a buffer of the digest's base64 length (28), not `Engine::encode`, whose
-    // `String::from_utf8(..).expect(..)` links the error's Debug formatting into the wasm.
+    digest_base64(mac)
+}
+
+/// Base64 of the MAC's digest. Into a buffer of its base64 length (28), not
+/// `Engine::encode`, whose `String::from_utf8(..).expect(..)` links the error's Debug
+/// formatting into the wasm.
+fn digest_base64(mac: RpcKey) -> String {
     let mut symbols = [0u8; 28];
     let written = BASE64.encode_slice(mac.finalize().into_bytes(), &mut symbols).unwrap_or(0);
     core::str::from_utf8(symbols.get(..written).unwrap_or_default()).unwrap_or_default().to_owned()
@@ -74,14 +63,9 @@ pub fn rpc_signature(access_key_secret: &str, string_to_sign: &str) -> String {
 
 /// Base64(HMAC-SHA1(key, data)), the primitive the published vectors check.
 pub fn hmac_sha1_base64(key: &[u8], data: &[u8]) -> String {
-    let mut mac = keyed(key);
+    let mut mac: RpcKey = super::keyed_hmac(key);
     mac.update(data);
-    BASE64.encode(mac.finalize().into_bytes())
-}
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    BASE64.encode(bytes)
+    digest_base64(mac)
 }
 
 #[cfg(test)]
@@ -121,7 +105,7 @@ mod tests {
     #[test]
     fn base64_rfc4648_vectors() {
         for (input, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
-            assert_eq!(base64(input.as_bytes()), encoded);
+            assert_eq!(BASE64.encode(input.as_bytes()), encoded);
         }
     }
 }

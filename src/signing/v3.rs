@@ -5,8 +5,6 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::encode::percent_encode_into;
-
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 /// What V3 signs besides the query: lower-case header names with their values.
@@ -47,23 +45,13 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 /// HMAC-SHA256 of `data` under `key`, in hex.
 fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
-    // HMAC takes a key of any length, so `new_from_slice` never fails; no panic path all the same.
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()));
+    let mut mac: Hmac<Sha256> = super::keyed_hmac(key);
     mac.update(data);
     hex(&mac.finalize().into_bytes())
 }
 
 pub fn sign_v3(input: V3Input<'_, '_>) -> V3Signature {
-    super::sort_by_name(input.query);
-    let mut canonical_query = String::new();
-    for (index, (name, value)) in input.query.iter().enumerate() {
-        if index > 0 {
-            canonical_query.push('&');
-        }
-        percent_encode_into(&mut canonical_query, name);
-        canonical_query.push('=');
-        percent_encode_into(&mut canonical_query, value);
-    }
+    let canonical_query = super::canonical_query(input.query);
     let body_hash = sha256_hex(input.body);
     super::sort_by_name(input.acs_headers);
     // `host` sorts before every `x-acs-*` name.

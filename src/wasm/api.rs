@@ -327,7 +327,7 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
         }
         let started = host::now_ms().unwrap_or(f64::NAN);
         let secrets = credentials.secrets();
-        let (mut result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
+        let (result, date, age) = match send(client.fetch.as_ref(), &request, cancel).await {
             Ok(reply) => {
                 let result = match reply.body {
                     Body::Text(body) => response::parse(reply.status, &body, secrets).map_err(Failure::from),
@@ -340,17 +340,17 @@ async fn attempts(client: &Client, call: &Prepared, cancel: &Cancel) -> Result<S
                 };
                 (result, reply.date, reply.age)
             }
-            Err(failure) => (Err(failure), None, None),
+            // A failed fetch's message comes from the caller's fetch and may quote the request:
+            // it passes the same redaction step `response::parse` applies to every answer.
+            Err(mut failure) => {
+                secrets.redact_error(&mut failure.error);
+                (Err(failure), None, None)
+            }
         };
         // Parsing is synchronous, so the deadline timer cannot have fired during it: a call
         // whose time ran out meanwhile times out here rather than resolving late.
         if result.is_ok() {
             cancel.check_deadline()?;
-        }
-        // Every failure passes the one redaction step, whatever made it (a failed fetch's
-        // message comes from the caller's fetch and may quote the request).
-        if let Err(failure) = &mut result {
-            secrets.redact_error(&mut failure.error);
         }
         let next = match &result {
             Ok(_) => None,

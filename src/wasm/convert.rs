@@ -29,14 +29,14 @@ extern "C" {
     // the median compile from 4.14 to 3.60 ms). The imports below return a JS value where
     // js-sys's return a bool or a number, so they share the signature of imports the module
     // needs anyway (host.rs passes a timer's delay and an event name as JS values for the
-    // same reason). js-tests/package/module.test.mjs holds the count of distinct signatures.
+    // same reason).
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &JsValue, value: &JsValue) -> Result<JsValue, JsValue>;
     // The three below run globals a user's code may have replaced (`parseFloat`,
     // `Date.prototype.getTime`, `Array.prototype.push`): each catches.
     #[wasm_bindgen(catch, js_name = parseFloat)]
     fn parse_float(text: &str) -> Result<JsValue, JsValue>;
-    /// A string, a `Date` or an array, for the methods below.
+    /// A `Date` or an array, for the methods below.
     type Receiver;
     #[wasm_bindgen(catch, method, js_name = getTime)]
     fn get_time(this: &Receiver) -> Result<JsValue, JsValue>;

@@ -57,13 +57,18 @@ pub fn props(value: &JsValue) -> &Props {
 
 /// The host clock in ms since the epoch, or `None` when `Date.now` throws or gives no number.
 pub fn now_ms() -> Option<f64> {
-    date_now().ok().and_then(|now| now.as_f64()).filter(|now| now.is_finite())
+    finite(date_now())
 }
 
 /// A monotonic clock in ms (`performance.now`), for deadlines: unlike `Date.now` it does not
 /// jump when the system clock is set. `None` where it is missing or throws.
 pub fn monotonic_ms() -> Option<f64> {
-    performance_now().ok().and_then(|now| now.as_f64()).filter(|now| now.is_finite())
+    finite(performance_now())
+}
+
+/// The finite number a clock import gave, if it gave one.
+fn finite(reading: Result<JsValue, JsValue>) -> Option<f64> {
+    reading.ok().and_then(|value| value.as_f64()).filter(|value| value.is_finite())
 }
 
 /// `Math.random()`, or 0.5 when it throws or gives something else: it only spreads retries.
