@@ -9,6 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
 const spec = JSON.parse(readFileSync(new URL('spec/taskflow-operations.json', root), 'utf8'));
+// The fields of object items inside JSON-string parameters, which the operations file names
+// only by SDK model (`AddTaskFlowEdgesRequestEdges[]`).
+const jsonItems = JSON.parse(readFileSync(new URL('spec/json-parameters.json', root), 'utf8')).items;
 
 // Number parameters that are ids (non-negative int64) rather than counts or enums.
 const isIdName = (name) => /Id$/.test(name) || ['Tid', 'DagVersion', 'NodeFrom', 'NodeEnd'].includes(name);
@@ -92,6 +95,26 @@ function shapeCode(shape) {
 
 const fieldCode = (field) => `${checkedName(field.name)}${shapeCode(shapeOf(field))}`;
 
+/**
+ * The shape of a JSON-string parameter's value: always an array here. Its elements are
+ * objects whose fields spec/json-parameters.json gives, ids (`DagIdList`, `MemberIds`) or strings.
+ */
+function jsonParamShape(param) {
+  const element = param.type.endsWith('[]') ? param.type.slice(0, -2) : null;
+  if (element !== null && Object.hasOwn(jsonItems, element)) {
+    return { kind: 'Array', element: { kind: 'Object', fields: jsonItems[element] } };
+  }
+  if (element === 'number') return { kind: 'Array', element: { kind: /Ids$|IdList$/.test(param.name) ? 'Id' : 'Number' } };
+  if (element === 'string') return { kind: 'Array', element: { kind: 'String' } };
+  throw new Error(`${param.name}: JSON parameter type ${param.type} is neither a list of scalars nor a model in spec/json-parameters.json`);
+}
+
+const paramCode = (p) => {
+  const kind = kindOf(p);
+  const shape = kind === 'Json' ? shapeCode(jsonParamShape(p)) : '';
+  return `${p.required ? '' : '*'}${KIND_CODE[kind]}${checkedName(p.name)}${shape}`;
+};
+
 // Every answer has `RequestId` (string) and `Success` (boolean); src/results.rs knows them,
 // so the table leaves them out.
 const IMPLICIT_FIELDS = { RequestId: 'string', Success: 'boolean' };
@@ -100,7 +123,7 @@ function rustRow(op) {
   for (const [name, type] of Object.entries(IMPLICIT_FIELDS)) {
     if (!op.response.some((f) => f.name === name && f.type === type && !f.fields)) throw new Error(`${op.action}: no ${name} (${type}) in the response`);
   }
-  const params = op.params.map((p) => `${p.required ? '' : '*'}${KIND_CODE[kindOf(p)]}${checkedName(p.name)}`).join('');
+  const params = op.params.map(paramCode).join('');
   const response = op.response
     .filter((f) => !DROPPED_FIELDS.has(f.name) && !(f.name in IMPLICIT_FIELDS))
     .map(fieldCode)
@@ -133,12 +156,24 @@ function rustTable() {
 
 // What each kind accepts from JS. Ids: never a plain `number` beyond 2^53 - 1 (the package
 // rejects unsafe integers at run time; the type cannot express that).
-const tsType = { Id: 'Id', Integer: 'Integer', String: 'string', Boolean: 'boolean', Json: 'JsonParam' };
+const tsType = { Id: 'Id', Integer: 'Integer', String: 'string', Boolean: 'boolean' };
+
+/** A JSON parameter: its array typed (item keys in `nameOf`'s naming), or its JSON text. */
+function tsParamType(param, nameOf) {
+  const kind = kindOf(param);
+  if (kind !== 'Json') return tsType[kind];
+  const element = jsonParamShape(param).element;
+  const scalar = { Id: 'Id', Number: 'number', String: 'string' };
+  const item = element.kind === 'Object'
+    ? `{ ${element.fields.map((f) => `${nameOf(f.name)}?: ${f.type === 'string[]' ? 'readonly string[]' : f.type === 'number' ? 'Id' : 'string'}`).join('; ')} }`
+    : scalar[element.kind];
+  return `ReadonlyArray<${item}> | string`;
+}
 
 function tsTypes() {
   const blocks = operations.map((op) => {
     const fields = (nameOf) => op.params
-      .map((p) => `  ${nameOf(p.name)}${p.required ? '' : '?'}: ${tsType[kindOf(p)]};`)
+      .map((p) => `  ${nameOf(p.name)}${p.required ? '' : '?'}: ${tsParamType(p, nameOf)}${p.required ? '' : ' | null'};`)
       .join('\n');
     return `/** Parameters of \`${op.action}\`, as the client methods take them. */\n` +
       `export interface ${op.action}Params {\n${fields(camel)}\n}\n` +
@@ -166,8 +201,7 @@ function tsTypes() {
     `export type Id = number | bigint | string;\n` +
     `/** An int64 integer: a safe-integer number, a bigint, or a decimal string. */\n` +
     `export type Integer = number | bigint | string;\n` +
-    `/** An array or object parameter, sent as one JSON string (a string is sent as it is). */\n` +
-    `export type JsonParam = readonly unknown[] | { readonly [key: string]: unknown } | string;\n\n` +
+    `\n` +
     blocks.join('\n') + '\n' + results.join('\n') +
     `\n/** One method per task-flow operation, on \`DmsClient\`. */\nexport interface OperationMethods {\n${methods}\n}\n` +
     `\n/** Wire parameters of every operation, by action. */\nexport interface WireParamsByAction {\n${wireMap}\n}\n\n` +

@@ -6,239 +6,237 @@ import type { CallOptions } from './index.js';
 export type Id = number | bigint | string;
 /** An int64 integer: a safe-integer number, a bigint, or a decimal string. */
 export type Integer = number | bigint | string;
-/** An array or object parameter, sent as one JSON string (a string is sent as it is). */
-export type JsonParam = readonly unknown[] | { readonly [key: string]: unknown } | string;
 
 /** Parameters of `AddLhMembers`, as the client methods take them. */
 export interface AddLhMembersParams {
-  members: JsonParam;
+  members: ReadonlyArray<{ userId?: Id; roles?: readonly string[] }> | string;
   objectId: Id;
   objectType: Integer;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `AddLhMembers` with their wire names, as `signRequest` takes them. */
 export interface AddLhMembersWireParams {
-  Members: JsonParam;
+  Members: ReadonlyArray<{ UserId?: Id; Roles?: readonly string[] }> | string;
   ObjectId: Id;
   ObjectType: Integer;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `AddTaskFlowEdges`, as the client methods take them. */
 export interface AddTaskFlowEdgesParams {
   dagId: Id;
-  edges: JsonParam;
-  tid?: Id;
+  edges: ReadonlyArray<{ nodeFrom?: Id; nodeEnd?: Id }> | string;
+  tid?: Id | null;
 }
 /** Parameters of `AddTaskFlowEdges` with their wire names, as `signRequest` takes them. */
 export interface AddTaskFlowEdgesWireParams {
   DagId: Id;
-  Edges: JsonParam;
-  Tid?: Id;
+  Edges: ReadonlyArray<{ NodeFrom?: Id; NodeEnd?: Id }> | string;
+  Tid?: Id | null;
 }
 
 /** Parameters of `BackFill`, as the client methods take them. */
 export interface BackFillParams {
-  asc?: boolean;
-  backFillDate?: string;
-  backFillDateBegin?: string;
-  backFillDateEnd?: string;
+  asc?: boolean | null;
+  backFillDate?: string | null;
+  backFillDateBegin?: string | null;
+  backFillDateEnd?: string | null;
   dagId: Id;
-  filterNodeIds?: JsonParam;
-  historyDagId?: Id;
-  interval?: Integer;
-  isTriggerSubTree?: boolean;
-  startNodeIds?: JsonParam;
-  tid?: Id;
+  filterNodeIds?: ReadonlyArray<Id> | string | null;
+  historyDagId?: Id | null;
+  interval?: Integer | null;
+  isTriggerSubTree?: boolean | null;
+  startNodeIds?: ReadonlyArray<Id> | string | null;
+  tid?: Id | null;
 }
 /** Parameters of `BackFill` with their wire names, as `signRequest` takes them. */
 export interface BackFillWireParams {
-  Asc?: boolean;
-  BackFillDate?: string;
-  BackFillDateBegin?: string;
-  BackFillDateEnd?: string;
+  Asc?: boolean | null;
+  BackFillDate?: string | null;
+  BackFillDateBegin?: string | null;
+  BackFillDateEnd?: string | null;
   DagId: Id;
-  FilterNodeIds?: JsonParam;
-  HistoryDagId?: Id;
-  Interval?: Integer;
-  IsTriggerSubTree?: boolean;
-  StartNodeIds?: JsonParam;
-  Tid?: Id;
+  FilterNodeIds?: ReadonlyArray<Id> | string | null;
+  HistoryDagId?: Id | null;
+  Interval?: Integer | null;
+  IsTriggerSubTree?: boolean | null;
+  StartNodeIds?: ReadonlyArray<Id> | string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ChangeLhDagOwner`, as the client methods take them. */
 export interface ChangeLhDagOwnerParams {
   dagId: Id;
   ownerUserId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ChangeLhDagOwner` with their wire names, as `signRequest` takes them. */
 export interface ChangeLhDagOwnerWireParams {
   DagId: Id;
   OwnerUserId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `CreateScenario`, as the client methods take them. */
 export interface CreateScenarioParams {
-  description?: string;
+  description?: string | null;
   scenarioName: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `CreateScenario` with their wire names, as `signRequest` takes them. */
 export interface CreateScenarioWireParams {
-  Description?: string;
+  Description?: string | null;
   ScenarioName: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `CreateTask`, as the client methods take them. */
 export interface CreateTaskParams {
   dagId: Id;
-  graphParam?: string;
-  nodeContent?: string;
+  graphParam?: string | null;
+  nodeContent?: string | null;
   nodeName: string;
-  nodeOutput?: string;
+  nodeOutput?: string | null;
   nodeType: string;
-  tid?: Id;
-  timeVariables?: string;
+  tid?: Id | null;
+  timeVariables?: string | null;
 }
 /** Parameters of `CreateTask` with their wire names, as `signRequest` takes them. */
 export interface CreateTaskWireParams {
   DagId: Id;
-  GraphParam?: string;
-  NodeContent?: string;
+  GraphParam?: string | null;
+  NodeContent?: string | null;
   NodeName: string;
-  NodeOutput?: string;
+  NodeOutput?: string | null;
   NodeType: string;
-  Tid?: Id;
-  TimeVariables?: string;
+  Tid?: Id | null;
+  TimeVariables?: string | null;
 }
 
 /** Parameters of `CreateTaskFlow`, as the client methods take them. */
 export interface CreateTaskFlowParams {
   dagName: string;
-  description?: string;
-  scenarioId?: Id;
-  tid?: Id;
+  description?: string | null;
+  scenarioId?: Id | null;
+  tid?: Id | null;
 }
 /** Parameters of `CreateTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface CreateTaskFlowWireParams {
   DagName: string;
-  Description?: string;
-  ScenarioId?: Id;
-  Tid?: Id;
+  Description?: string | null;
+  ScenarioId?: Id | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `DeleteLhMembers`, as the client methods take them. */
 export interface DeleteLhMembersParams {
-  memberIds: JsonParam;
+  memberIds: ReadonlyArray<Id> | string;
   objectId: Id;
   objectType: Integer;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `DeleteLhMembers` with their wire names, as `signRequest` takes them. */
 export interface DeleteLhMembersWireParams {
-  MemberIds: JsonParam;
+  MemberIds: ReadonlyArray<Id> | string;
   ObjectId: Id;
   ObjectType: Integer;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `DeleteScenario`, as the client methods take them. */
 export interface DeleteScenarioParams {
   scenarioId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `DeleteScenario` with their wire names, as `signRequest` takes them. */
 export interface DeleteScenarioWireParams {
   ScenarioId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `DeleteTask`, as the client methods take them. */
 export interface DeleteTaskParams {
   nodeId: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `DeleteTask` with their wire names, as `signRequest` takes them. */
 export interface DeleteTaskWireParams {
   NodeId: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `DeleteTaskFlow`, as the client methods take them. */
 export interface DeleteTaskFlowParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `DeleteTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface DeleteTaskFlowWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `DeleteTaskFlowEdgesByCondition`, as the client methods take them. */
 export interface DeleteTaskFlowEdgesByConditionParams {
   dagId: Id;
-  id?: Id;
-  nodeEnd?: Id;
-  nodeFrom?: Id;
-  tid?: Id;
+  id?: Id | null;
+  nodeEnd?: Id | null;
+  nodeFrom?: Id | null;
+  tid?: Id | null;
 }
 /** Parameters of `DeleteTaskFlowEdgesByCondition` with their wire names, as `signRequest` takes them. */
 export interface DeleteTaskFlowEdgesByConditionWireParams {
   DagId: Id;
-  Id?: Id;
-  NodeEnd?: Id;
-  NodeFrom?: Id;
-  Tid?: Id;
+  Id?: Id | null;
+  NodeEnd?: Id | null;
+  NodeFrom?: Id | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `GetTask`, as the client methods take them. */
 export interface GetTaskParams {
   nodeId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `GetTask` with their wire names, as `signRequest` takes them. */
 export interface GetTaskWireParams {
   NodeId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `GetTaskFlowGraph`, as the client methods take them. */
 export interface GetTaskFlowGraphParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `GetTaskFlowGraph` with their wire names, as `signRequest` takes them. */
 export interface GetTaskFlowGraphWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `GetTaskFlowNotification`, as the client methods take them. */
 export interface GetTaskFlowNotificationParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `GetTaskFlowNotification` with their wire names, as `signRequest` takes them. */
 export interface GetTaskFlowNotificationWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `GetTaskInstanceRelation`, as the client methods take them. */
 export interface GetTaskInstanceRelationParams {
   dagId: Id;
   dagInstanceId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `GetTaskInstanceRelation` with their wire names, as `signRequest` takes them. */
 export interface GetTaskInstanceRelationWireParams {
   DagId: Id;
   DagInstanceId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListDAGVersions`, as the client methods take them. */
@@ -246,84 +244,84 @@ export interface ListDAGVersionsParams {
   dagId: Id;
   pageIndex: Integer;
   pageSize: Integer;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListDAGVersions` with their wire names, as `signRequest` takes them. */
 export interface ListDAGVersionsWireParams {
   DagId: Id;
   PageIndex: Integer;
   PageSize: Integer;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListLhTaskFlowAndScenario`, as the client methods take them. */
 export interface ListLhTaskFlowAndScenarioParams {
   spaceId: Id;
-  tid?: Id;
-  userId?: Id;
+  tid?: Id | null;
+  userId?: Id | null;
 }
 /** Parameters of `ListLhTaskFlowAndScenario` with their wire names, as `signRequest` takes them. */
 export interface ListLhTaskFlowAndScenarioWireParams {
   SpaceId: Id;
-  Tid?: Id;
-  UserId?: Id;
+  Tid?: Id | null;
+  UserId?: Id | null;
 }
 
 /** Parameters of `ListScenarios`, as the client methods take them. */
 export interface ListScenariosParams {
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListScenarios` with their wire names, as `signRequest` takes them. */
 export interface ListScenariosWireParams {
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlow`, as the client methods take them. */
 export interface ListTaskFlowParams {
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowWireParams {
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlowConstants`, as the client methods take them. */
 export interface ListTaskFlowConstantsParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlowConstants` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowConstantsWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlowCooperators`, as the client methods take them. */
 export interface ListTaskFlowCooperatorsParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlowCooperators` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowCooperatorsWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlowEdgesByCondition`, as the client methods take them. */
 export interface ListTaskFlowEdgesByConditionParams {
   dagId: Id;
-  id?: Id;
-  nodeEnd?: Id;
-  nodeFrom?: Id;
-  tid?: Id;
+  id?: Id | null;
+  nodeEnd?: Id | null;
+  nodeFrom?: Id | null;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlowEdgesByCondition` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowEdgesByConditionWireParams {
   DagId: Id;
-  Id?: Id;
-  NodeEnd?: Id;
-  NodeFrom?: Id;
-  Tid?: Id;
+  Id?: Id | null;
+  NodeEnd?: Id | null;
+  NodeFrom?: Id | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlowInstance`, as the client methods take them. */
@@ -331,143 +329,143 @@ export interface ListTaskFlowInstanceParams {
   dagId: Id;
   pageIndex: Integer;
   pageSize: Integer;
-  startTimeBegin?: string;
-  startTimeEnd?: string;
-  status?: Integer;
-  tid?: Id;
-  triggerType?: Integer;
-  useBizDate?: boolean;
+  startTimeBegin?: string | null;
+  startTimeEnd?: string | null;
+  status?: Integer | null;
+  tid?: Id | null;
+  triggerType?: Integer | null;
+  useBizDate?: boolean | null;
 }
 /** Parameters of `ListTaskFlowInstance` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowInstanceWireParams {
   DagId: Id;
   PageIndex: Integer;
   PageSize: Integer;
-  StartTimeBegin?: string;
-  StartTimeEnd?: string;
-  Status?: Integer;
-  Tid?: Id;
-  TriggerType?: Integer;
-  UseBizDate?: boolean;
+  StartTimeBegin?: string | null;
+  StartTimeEnd?: string | null;
+  Status?: Integer | null;
+  Tid?: Id | null;
+  TriggerType?: Integer | null;
+  UseBizDate?: boolean | null;
 }
 
 /** Parameters of `ListTaskFlowTimeVariables`, as the client methods take them. */
 export interface ListTaskFlowTimeVariablesParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlowTimeVariables` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowTimeVariablesWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTaskFlowsByPage`, as the client methods take them. */
 export interface ListTaskFlowsByPageParams {
-  dagIdList?: JsonParam;
-  pageIndex?: Integer;
-  pageSize?: Integer;
-  scenarioId?: Id;
-  searchKey?: string;
-  tid?: Id;
+  dagIdList?: ReadonlyArray<Id> | string | null;
+  pageIndex?: Integer | null;
+  pageSize?: Integer | null;
+  scenarioId?: Id | null;
+  searchKey?: string | null;
+  tid?: Id | null;
 }
 /** Parameters of `ListTaskFlowsByPage` with their wire names, as `signRequest` takes them. */
 export interface ListTaskFlowsByPageWireParams {
-  DagIdList?: JsonParam;
-  PageIndex?: Integer;
-  PageSize?: Integer;
-  ScenarioId?: Id;
-  SearchKey?: string;
-  Tid?: Id;
+  DagIdList?: ReadonlyArray<Id> | string | null;
+  PageIndex?: Integer | null;
+  PageSize?: Integer | null;
+  ScenarioId?: Id | null;
+  SearchKey?: string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ListTasksInTaskFlow`, as the client methods take them. */
 export interface ListTasksInTaskFlowParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ListTasksInTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface ListTasksInTaskFlowWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `MakeTaskFlowInstanceSuccess`, as the client methods take them. */
 export interface MakeTaskFlowInstanceSuccessParams {
   dagId: Id;
   dagInstanceId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `MakeTaskFlowInstanceSuccess` with their wire names, as `signRequest` takes them. */
 export interface MakeTaskFlowInstanceSuccessWireParams {
   DagId: Id;
   DagInstanceId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `MoveTaskFlowToScenario`, as the client methods take them. */
 export interface MoveTaskFlowToScenarioParams {
   dagId: Id;
-  scenarioId?: Id;
-  tid?: Id;
+  scenarioId?: Id | null;
+  tid?: Id | null;
 }
 /** Parameters of `MoveTaskFlowToScenario` with their wire names, as `signRequest` takes them. */
 export interface MoveTaskFlowToScenarioWireParams {
   DagId: Id;
-  ScenarioId?: Id;
-  Tid?: Id;
+  ScenarioId?: Id | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `OfflineTaskFlow`, as the client methods take them. */
 export interface OfflineTaskFlowParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `OfflineTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface OfflineTaskFlowWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `PublishAndDeployTaskFlow`, as the client methods take them. */
 export interface PublishAndDeployTaskFlowParams {
   dagId: Id;
-  tid?: Id;
-  versionComments?: string;
+  tid?: Id | null;
+  versionComments?: string | null;
 }
 /** Parameters of `PublishAndDeployTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface PublishAndDeployTaskFlowWireParams {
   DagId: Id;
-  Tid?: Id;
-  VersionComments?: string;
+  Tid?: Id | null;
+  VersionComments?: string | null;
 }
 
 /** Parameters of `ReDeployLhDagVersion`, as the client methods take them. */
 export interface ReDeployLhDagVersionParams {
   dagId: Id;
-  dagVersion?: Id;
-  tid?: Id;
+  dagVersion?: Id | null;
+  tid?: Id | null;
 }
 /** Parameters of `ReDeployLhDagVersion` with their wire names, as `signRequest` takes them. */
 export interface ReDeployLhDagVersionWireParams {
   DagId: Id;
-  DagVersion?: Id;
-  Tid?: Id;
+  DagVersion?: Id | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ReRunTaskFlowInstance`, as the client methods take them. */
 export interface ReRunTaskFlowInstanceParams {
   dagId: Id;
   dagInstanceId: Id;
-  dagVersion?: string;
-  tid?: Id;
+  dagVersion?: string | null;
+  tid?: Id | null;
 }
 /** Parameters of `ReRunTaskFlowInstance` with their wire names, as `signRequest` takes them. */
 export interface ReRunTaskFlowInstanceWireParams {
   DagId: Id;
   DagInstanceId: Id;
-  DagVersion?: string;
-  Tid?: Id;
+  DagVersion?: string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `ResumeTaskFlowInstance`, as the client methods take them. */
@@ -475,144 +473,144 @@ export interface ResumeTaskFlowInstanceParams {
   dagId: Id;
   dagInstanceId: Id;
   dagVersion: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `ResumeTaskFlowInstance` with their wire names, as `signRequest` takes them. */
 export interface ResumeTaskFlowInstanceWireParams {
   DagId: Id;
   DagInstanceId: Id;
   DagVersion: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `StopTaskFlowInstance`, as the client methods take them. */
 export interface StopTaskFlowInstanceParams {
   dagId: Id;
   dagInstanceId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `StopTaskFlowInstance` with their wire names, as `signRequest` takes them. */
 export interface StopTaskFlowInstanceWireParams {
   DagId: Id;
   DagInstanceId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `SuspendTaskFlowInstance`, as the client methods take them. */
 export interface SuspendTaskFlowInstanceParams {
   dagId: Id;
   dagInstanceId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `SuspendTaskFlowInstance` with their wire names, as `signRequest` takes them. */
 export interface SuspendTaskFlowInstanceWireParams {
   DagId: Id;
   DagInstanceId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `TryRunTaskFlow`, as the client methods take them. */
 export interface TryRunTaskFlowParams {
-  dagId?: Id;
+  dagId?: Id | null;
 }
 /** Parameters of `TryRunTaskFlow` with their wire names, as `signRequest` takes them. */
 export interface TryRunTaskFlowWireParams {
-  DagId?: Id;
+  DagId?: Id | null;
 }
 
 /** Parameters of `UpdateScenario`, as the client methods take them. */
 export interface UpdateScenarioParams {
-  description?: string;
+  description?: string | null;
   scenarioId: string;
   scenarioName: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateScenario` with their wire names, as `signRequest` takes them. */
 export interface UpdateScenarioWireParams {
-  Description?: string;
+  Description?: string | null;
   ScenarioId: string;
   ScenarioName: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskConfig`, as the client methods take them. */
 export interface UpdateTaskConfigParams {
   nodeConfig: string;
   nodeId: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskConfig` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskConfigWireParams {
   NodeConfig: string;
   NodeId: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskContent`, as the client methods take them. */
 export interface UpdateTaskContentParams {
-  nodeContent?: string;
+  nodeContent?: string | null;
   nodeId: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskContent` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskContentWireParams {
-  NodeContent?: string;
+  NodeContent?: string | null;
   NodeId: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowConstants`, as the client methods take them. */
 export interface UpdateTaskFlowConstantsParams {
-  dagConstants?: JsonParam;
+  dagConstants?: ReadonlyArray<{ key?: string; value?: string }> | string | null;
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowConstants` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowConstantsWireParams {
-  DagConstants?: JsonParam;
+  DagConstants?: ReadonlyArray<{ Key?: string; Value?: string }> | string | null;
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowCooperators`, as the client methods take them. */
 export interface UpdateTaskFlowCooperatorsParams {
-  cooperatorIds?: JsonParam;
+  cooperatorIds?: ReadonlyArray<string> | string | null;
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowCooperators` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowCooperatorsWireParams {
-  CooperatorIds?: JsonParam;
+  CooperatorIds?: ReadonlyArray<string> | string | null;
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowEdges`, as the client methods take them. */
 export interface UpdateTaskFlowEdgesParams {
   dagId: Id;
-  edges: JsonParam;
-  tid?: Id;
+  edges: ReadonlyArray<{ id?: Id; nodeFrom?: Id; nodeEnd?: Id }> | string;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowEdges` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowEdgesWireParams {
   DagId: Id;
-  Edges: JsonParam;
-  Tid?: Id;
+  Edges: ReadonlyArray<{ Id?: Id; NodeFrom?: Id; NodeEnd?: Id }> | string;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowNameAndDesc`, as the client methods take them. */
 export interface UpdateTaskFlowNameAndDescParams {
   dagId: Id;
   dagName: string;
-  description?: string;
-  tid?: Id;
+  description?: string | null;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowNameAndDesc` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowNameAndDescWireParams {
   DagId: Id;
   DagName: string;
-  Description?: string;
-  Tid?: Id;
+  Description?: string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowNotification`, as the client methods take them. */
@@ -621,7 +619,7 @@ export interface UpdateTaskFlowNotificationParams {
   dagNotificationFail: boolean;
   dagNotificationSla: boolean;
   dagNotificationSuccess: boolean;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowNotification` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowNotificationWireParams {
@@ -629,72 +627,72 @@ export interface UpdateTaskFlowNotificationWireParams {
   DagNotificationFail: boolean;
   DagNotificationSla: boolean;
   DagNotificationSuccess: boolean;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowOwner`, as the client methods take them. */
 export interface UpdateTaskFlowOwnerParams {
   dagId: Id;
   newOwnerId: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowOwner` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowOwnerWireParams {
   DagId: Id;
   NewOwnerId: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowRelations`, as the client methods take them. */
 export interface UpdateTaskFlowRelationsParams {
   dagId: Id;
-  edges?: JsonParam;
-  tid?: Id;
+  edges?: ReadonlyArray<{ id?: Id; nodeFrom?: Id; nodeEnd?: Id }> | string | null;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskFlowRelations` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowRelationsWireParams {
   DagId: Id;
-  Edges?: JsonParam;
-  Tid?: Id;
+  Edges?: ReadonlyArray<{ Id?: Id; NodeFrom?: Id; NodeEnd?: Id }> | string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskFlowSchedule`, as the client methods take them. */
 export interface UpdateTaskFlowScheduleParams {
-  cronBeginDate?: string;
-  cronEndDate?: string;
-  cronStr?: string;
-  cronType?: string;
+  cronBeginDate?: string | null;
+  cronEndDate?: string | null;
+  cronStr?: string | null;
+  cronType?: string | null;
   dagId: Id;
   scheduleParam: string;
   scheduleSwitch: boolean;
-  tid?: Id;
-  timeZoneId?: string;
+  tid?: Id | null;
+  timeZoneId?: string | null;
   triggerType: string;
 }
 /** Parameters of `UpdateTaskFlowSchedule` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowScheduleWireParams {
-  CronBeginDate?: string;
-  CronEndDate?: string;
-  CronStr?: string;
-  CronType?: string;
+  CronBeginDate?: string | null;
+  CronEndDate?: string | null;
+  CronStr?: string | null;
+  CronType?: string | null;
   DagId: Id;
   ScheduleParam: string;
   ScheduleSwitch: boolean;
-  Tid?: Id;
-  TimeZoneId?: string;
+  Tid?: Id | null;
+  TimeZoneId?: string | null;
   TriggerType: string;
 }
 
 /** Parameters of `UpdateTaskFlowTimeVariables`, as the client methods take them. */
 export interface UpdateTaskFlowTimeVariablesParams {
   dagId: Id;
-  tid?: Id;
+  tid?: Id | null;
   timeVariables: string;
 }
 /** Parameters of `UpdateTaskFlowTimeVariables` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskFlowTimeVariablesWireParams {
   DagId: Id;
-  Tid?: Id;
+  Tid?: Id | null;
   TimeVariables: string;
 }
 
@@ -702,38 +700,38 @@ export interface UpdateTaskFlowTimeVariablesWireParams {
 export interface UpdateTaskNameParams {
   nodeId: string;
   nodeName: string;
-  tid?: Id;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskName` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskNameWireParams {
   NodeId: string;
   NodeName: string;
-  Tid?: Id;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskOutput`, as the client methods take them. */
 export interface UpdateTaskOutputParams {
   nodeId: string;
-  nodeOutput?: string;
-  tid?: Id;
+  nodeOutput?: string | null;
+  tid?: Id | null;
 }
 /** Parameters of `UpdateTaskOutput` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskOutputWireParams {
   NodeId: string;
-  NodeOutput?: string;
-  Tid?: Id;
+  NodeOutput?: string | null;
+  Tid?: Id | null;
 }
 
 /** Parameters of `UpdateTaskTimeVariables`, as the client methods take them. */
 export interface UpdateTaskTimeVariablesParams {
   nodeId: string;
-  tid?: Id;
+  tid?: Id | null;
   timeVariables: string;
 }
 /** Parameters of `UpdateTaskTimeVariables` with their wire names, as `signRequest` takes them. */
 export interface UpdateTaskTimeVariablesWireParams {
   NodeId: string;
-  Tid?: Id;
+  Tid?: Id | null;
   TimeVariables: string;
 }
 

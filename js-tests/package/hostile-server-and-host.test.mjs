@@ -355,7 +355,7 @@ for (const [variant, { DmsClient, DmsError }] of variants) {
     test('item 9: a JSON parameter that is not JSON is refused before anything is sent', async () => {
       const { url, requests } = await serve(json(200, OK_BODY));
       const client = new DmsClient({ ...CREDENTIALS, endpoint: url });
-      for (const [edges, why] of [['not json', 'a string that is not JSON'], ['"a string"', 'a JSON string that is not an array or object'], ['[{"NodeFrom":1,', 'a string that is not JSON']]) {
+      for (const [edges, why] of [['not json', 'a string that is not JSON'], ['"a string"', 'the string "a string"'], ['[{"NodeFrom":1,', 'a string that is not JSON']]) {
         const { error } = await settle(client.addTaskFlowEdges({ dagId: 1, edges }));
         assert.equal(error?.code, 'InvalidParameter', edges);
         assert.match(error.message, new RegExp(`^edges must be .*; got ${why}$`), error.message);

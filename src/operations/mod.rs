@@ -26,13 +26,17 @@ pub struct Param {
     pub wire: &'static str,
     pub kind: Kind,
     pub required: bool,
+    /// For `Kind::Json`, the value's shape (an array of ids, strings, or objects with named
+    /// fields), whose object keys are mapped to wire names; `None` for other kinds.
+    pub shape: Option<Shape>,
 }
 
 /// One operation of the table: a generated row of text (`src/operations/table.rs`),
 ///
 /// ```text
 /// row      = action "(" param* ")" field*          StopTaskFlowInstance(#DagId#DagInstanceId*#Tid)
-/// param    = ["*" (optional)] kind name             kind: # Id, % Integer, $ String, ? Boolean, & Json
+/// param    = ["*" (optional)] kind name [shape]     kind: # Id, % Integer, $ String, ? Boolean, & Json
+///                                                   (a shape follows a Json parameter's name)
 /// field    = name shape                             a documented response field
 /// shape    = "#" Id | "%" Number | "$" String | "?" Boolean
 ///          | "{" field* "}"                         an object
@@ -40,7 +44,8 @@ pub struct Param {
 ///          | "<" name shape                         a vendor wrapper { name: [shape] }
 /// ```
 ///
-/// Names are ASCII letters and digits. Text rather than structs of `&'static str`: the
+/// `Edges[{NodeFrom#NodeEnd#}` is a JSON parameter whose value is an array of objects with
+/// two id fields. Names are ASCII letters and digits. Text rather than structs of `&'static str`: the
 /// table is a third of the wasm bytes it was, and reading it costs a scan of a few bytes.
 /// `RequestId` and `Success`, in every answer, are left out (`results` knows them).
 #[derive(Debug)]
@@ -104,14 +109,19 @@ impl Iterator for Params {
             b'&' => Kind::Json,
             _ => return None, // `)`: the end of the list
         };
-        let (wire, rest) = split_name(rest.get(1..)?);
+        let (wire, mut rest) = split_name(rest.get(1..)?);
+        let mut shape = None;
+        if kind == Kind::Json {
+            let (read, after) = Shape::read(rest)?;
+            (shape, rest) = (Some(read), after);
+        }
         self.0 = rest;
-        Some(Param { wire, kind, required: !optional })
+        Some(Param { wire, kind, required: !optional, shape })
     }
 }
 
-/// What a response field holds, and so how the result shows it.
-#[derive(Debug, Clone, Copy)]
+/// What a response field (or a JSON parameter's item) holds, and so how the result shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     /// An int64 id: always a string in the result, never a lossy float.
     Id,
@@ -152,14 +162,19 @@ impl Shape {
 }
 
 /// The documented fields of a response or an object: `(wire name, shape)`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fields(&'static str);
 
 impl Fields {
     /// The shape of the field named `name`.
     pub fn find(self, name: &str) -> Option<Shape> {
+        self.each().find(|(wire, _)| *wire == name).map(|(_, shape)| shape)
+    }
+
+    /// Every field, in table order.
+    pub fn each(self) -> impl Iterator<Item = (&'static str, Shape)> {
         let mut fields = self;
-        core::iter::from_fn(|| fields.next()).find(|(wire, _)| *wire == name).map(|(_, shape)| shape)
+        core::iter::from_fn(move || fields.next())
     }
 
     fn next(&mut self) -> Option<(&'static str, Shape)> {
@@ -213,6 +228,7 @@ mod tests {
         let stop = by_action("StopTaskFlowInstance").unwrap();
         assert_eq!(stop.method(), "stopTaskFlowInstance");
         let names: Vec<_> = stop.params().map(|p| (p.wire, p.kind, p.required)).collect();
+        assert!(stop.params().all(|p| p.shape.is_none()));
         assert_eq!(names, [("DagId", Kind::Id, true), ("DagInstanceId", Kind::Id, true), ("Tid", Kind::Id, false)]);
         assert!(stop.response().find("RequestId").is_none(), "implicit");
         let resume = by_action("ResumeTaskFlowInstance").unwrap();
@@ -238,6 +254,9 @@ mod tests {
                 };
                 let optional = if param.required { "" } else { "*" };
                 rest = rest.strip_prefix(&format!("{optional}{code}{}", param.wire)).unwrap();
+                if param.kind == Kind::Json {
+                    rest = Shape::read(rest).unwrap().1;
+                }
             }
             let mut fields = op.response();
             assert_eq!(rest.strip_prefix(')'), Some(fields.0), "{action}");
@@ -261,7 +280,7 @@ mod tests {
             assert_eq!(op.method(), format!("{}{}", action[..1].to_ascii_lowercase(), &action[1..]), "js/client.mjs's naming rule");
             assert!(types.contains(&format!("\n  {}(params: {action}Params,", op.method())), "{action}");
             let start = types.find(&format!("export interface {action}Params {{\n")).unwrap();
-            let block = types[start..].split_once('{').unwrap().1.split_once('}').unwrap().0;
+            let block = types[start..].split_once("{\n").unwrap().1.split_once("\n}").unwrap().0;
             let declared: Vec<&str> = block.lines().filter_map(|line| line.trim().split_once(':')).map(|(name, _)| name.trim_end_matches('?')).collect();
             let derived: Vec<String> = op.params().map(|p| crate::response::results::camel_case(p.wire)).collect();
             assert_eq!(declared, derived, "{action}");
@@ -281,6 +300,24 @@ mod tests {
         assert!(fields.find("TotalCount").is_none(), "a field of the outer object");
         assert!(matches!(op.response().find("TotalCount"), Some(Shape::Number)));
         assert!(Shape::read("[{A#").is_none(), "unterminated");
+    }
+
+    #[test]
+    fn json_parameter_shapes() {
+        let edges = by_action("AddTaskFlowEdges").unwrap().params().find(|p| p.wire == "Edges").unwrap();
+        let Some(Shape::Array(element)) = edges.shape else { panic!() };
+        let Some((Shape::Object(fields), _)) = Shape::read(element) else { panic!() };
+        assert!(matches!(fields.find("NodeFrom"), Some(Shape::Id)));
+        assert!(matches!(fields.find("NodeEnd"), Some(Shape::Id)));
+        let members = by_action("AddLhMembers").unwrap().params().find(|p| p.wire == "Members").unwrap();
+        let Some(Shape::Array(element)) = members.shape else { panic!() };
+        let Some((Shape::Object(fields), _)) = Shape::read(element) else { panic!() };
+        let Some(Shape::Array(roles)) = fields.find("Roles") else { panic!() };
+        assert!(matches!(Shape::read(roles), Some((Shape::String, _))));
+        let ids = by_action("DeleteLhMembers").unwrap().params().find(|p| p.wire == "MemberIds").unwrap();
+        let Some(Shape::Array(element)) = ids.shape else { panic!() };
+        assert!(matches!(Shape::read(element), Some((Shape::Id, _))));
+        assert_eq!(by_action("DeleteLhMembers").unwrap().params().count(), 4, "the shape ends before the next parameter");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use std::borrow::Cow;
 use crate::error::{concat, DmsError};
-use crate::operations::{Kind, Operation, Param};
+use crate::operations::{Kind, Operation, Param, Shape};
+use crate::response::json::Json;
 
 /// Text of a key or value: owned when the binding read it from JS, borrowed in native
 /// callers and tests.
@@ -24,8 +25,9 @@ pub enum Value<'a> {
     /// A bigint, as its decimal text (`BigInt.prototype.toString()`).
     BigInt(Text<'a>),
     String(Text<'a>),
-    /// An array or object, serialized by `JSON.stringify`.
-    Json(Text<'a>),
+    /// An array or object, read into a JSON tree by the binding: numbers as their JSON text,
+    /// bigints as their digits (so an int64 inside an array stays exact).
+    Tree(Json),
     /// Anything else (symbol, function, unserializable object, string with lone surrogates),
     /// described for the error message ("a symbol").
     Unsupported(&'static str),
@@ -51,9 +53,14 @@ impl Param {
 
     /// The parameter's name in `naming`, for messages.
     pub fn name(&self, naming: Naming) -> String {
+        Param::display_name(self.wire, naming)
+    }
+
+    /// `wire` (a parameter's or an item field's name) in `naming`.
+    pub fn display_name(wire: &str, naming: Naming) -> String {
         match naming {
-            Naming::Camel => crate::response::results::camel_case(self.wire),
-            Naming::Wire => self.wire.into(),
+            Naming::Camel => crate::response::results::camel_case(wire),
+            Naming::Wire => wire.into(),
         }
     }
 }
@@ -78,13 +85,14 @@ pub fn validate(op: &Operation, input: &[Entry], naming: Naming) -> Result<Vec<(
             continue;
         }
         match given {
-            None | Some((_, Value::Undefined)) => {
+            // `null` and `undefined` leave an optional parameter out, as the vendor's SDK does.
+            None | Some((_, Value::Undefined | Value::Null)) => {
                 if param.required {
                     first_error = Some(DmsError::missing(concat(&[&param.name(naming), " is required for ", op.action()])));
                 }
             }
             // The key is the parameter's name as the caller wrote it, which messages use.
-            Some((key, value)) => match wire_value(&param, key, value) {
+            Some((key, value)) => match wire_value(&param, key, value, naming) {
                 Ok(text) => out.push((param.wire, text)),
                 Err(error) => first_error = Some(error),
             },
@@ -147,8 +155,13 @@ pub fn validate_any(action: &str, input: &[Entry]) -> Result<Vec<(String, String
             return Err(DmsError::invalid(concat(&[name, " must be at most 1 MiB; got a longer value"])));
         }
         let text = match value {
-            Value::Undefined => continue,
-            Value::String(text) | Value::Json(text) => String::from(text.as_ref()),
+            Value::Undefined | Value::Null => continue,
+            Value::String(text) => String::from(text.as_ref()),
+            Value::Tree(json) => {
+                let mut text = String::new();
+                json.write(&mut text);
+                text
+            }
             Value::Bool(flag) => if *flag { "true" } else { "false" }.into(),
             Value::Number(_) | Value::BigInt(_) => integer_value(value)
                 .map(|integer| integer.to_string())
@@ -164,7 +177,7 @@ pub fn validate_any(action: &str, input: &[Entry]) -> Result<Vec<(String, String
 
 fn text_len(value: &Value) -> usize {
     match value {
-        Value::String(text) | Value::Json(text) | Value::BigInt(text) => text.len(),
+        Value::String(text) | Value::BigInt(text) => text.len(),
         _ => 0,
     }
 }
@@ -181,16 +194,17 @@ pub fn allowed_names(op: &Operation, naming: Naming) -> String {
     out
 }
 
-fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsError> {
+fn wire_value(param: &Param, name: &str, value: &Value, naming: Naming) -> Result<String, DmsError> {
     let expected = match param.kind {
-        Kind::Id => "an id: a non-negative integer up to 2^63-1, as a safe-integer number, a bigint or a decimal string",
+        Kind::Id => ID_RULE,
         Kind::Integer => "an integer within int64, as a safe-integer number, a bigint or a decimal string",
-        Kind::String => "a non-blank string",
+        Kind::String if param.required => "a non-empty string",
+        Kind::String => "a string",
         Kind::Boolean => "a boolean",
-        Kind::Json => "an array or object (sent as a JSON string), or the JSON text of one",
+        Kind::Json => "an array (sent as a JSON string), or the JSON text of one",
     };
     let refuse = |why: &str| DmsError::invalid(concat(&[name, " must be ", expected, "; got ", why]));
-    if let Value::String(text) | Value::Json(text) | Value::BigInt(text) = value {
+    if let Value::String(text) | Value::BigInt(text) = value {
         if text.len() > MAX_VALUE_BYTES {
             return Err(refuse("a value longer than 1 MiB"));
         }
@@ -203,25 +217,114 @@ fn wire_value(param: &Param, name: &str, value: &Value) -> Result<String, DmsErr
             }
             Ok(integer.to_string())
         }
-        (Kind::String, Value::String(text)) => {
-            if text.trim().is_empty() {
-                Err(refuse(if text.is_empty() { "an empty string" } else { "a blank string" }))
-            } else {
-                Ok(String::from(text.as_ref()))
-            }
-        }
+        // An empty string is a value (`Description=` clears a description), but a required
+        // parameter sent empty is as good as missing.
+        (Kind::String, Value::String(text)) if text.is_empty() && param.required => Err(refuse("an empty string")),
+        (Kind::String, Value::String(text)) => Ok(String::from(text.as_ref())),
         // A version or name that happens to be numeric is still meaningful as a string.
         (Kind::String, Value::Number(_) | Value::BigInt(_)) => integer_value(value).map(|integer| integer.to_string()).map_err(|why| refuse(&why)),
         (Kind::Boolean, Value::Bool(flag)) => Ok(if *flag { "true" } else { "false" }.into()),
         (Kind::Boolean, Value::String(text)) if text == "true" || text == "false" => Ok(String::from(text.as_ref())),
-        (Kind::Json, Value::Json(text)) => Ok(String::from(text.as_ref())),
-        // Text the caller says is JSON must be JSON, an array or an object, as the API reads it.
+        (Kind::Json, Value::Tree(json)) => json_param(param.shape, name, json, naming),
+        // Text the caller says is JSON must be JSON, written with the same checks.
         (Kind::Json, Value::String(text)) => match crate::response::json::parse(text) {
-            Ok(crate::response::json::Json::Array(_) | crate::response::json::Json::Object(_)) => Ok(String::from(text.as_ref())),
-            Ok(_) => Err(refuse("a JSON string that is not an array or object")),
+            Ok(json) => json_param(param.shape, name, &json, Naming::Wire),
             Err(_) => Err(refuse("a string that is not JSON")),
         },
         _ => Err(refuse(&describe(value))),
+    }
+}
+
+const ID_RULE: &str = "an id: a non-negative integer up to 2^63-1, as a safe-integer number, a bigint or a decimal string";
+
+/// A JSON parameter's wire text: the value checked against the table's shape, object keys
+/// written with their wire names (the caller may use either name), ids as digits.
+fn json_param(shape: Option<Shape>, name: &str, json: &Json, naming: Naming) -> Result<String, DmsError> {
+    let mut out = String::new();
+    match shape {
+        Some(shape) => write_shaped(&mut out, &mut String::from(name), shape, json, naming)?,
+        None => json.write(&mut out),
+    }
+    Ok(out)
+}
+
+fn write_shaped(out: &mut String, path: &mut String, shape: Shape, json: &Json, naming: Naming) -> Result<(), DmsError> {
+    match (shape, json) {
+        (Shape::Id, Json::Number(text) | Json::String(text)) if parse_decimal(text).is_some_and(|id| id >= 0) => {
+            out.push_str(&parse_decimal(text).unwrap_or_default().to_string());
+        }
+        (Shape::Number, Json::Number(text)) => out.push_str(text),
+        (Shape::String, Json::String(text)) => crate::response::json::push_string(out, text),
+        (Shape::Boolean, Json::Bool(_)) => json.write(out),
+        (Shape::Array(element), Json::Array(items)) => {
+            let element = Shape::read(element).map(|(element, _)| element);
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                let end = path.len();
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+                match element {
+                    Some(element) => write_shaped(out, path, element, item, naming)?,
+                    None => item.write(out),
+                }
+                path.truncate(end);
+            }
+            out.push(']');
+        }
+        (Shape::Object(fields), Json::Object(members)) => {
+            out.push('{');
+            let mut first = true;
+            for (key, item) in members {
+                let Some((wire, field)) = fields.each().find(|(wire, _)| key == wire || crate::response::results::is_camel_case_of(key, wire)) else {
+                    let allowed: Vec<String> = fields.each().map(|(wire, _)| Param::display_name(wire, naming)).collect();
+                    return Err(DmsError::invalid(concat(&[path, " has an unknown key '", &excerpt(key), "'; allowed: ", &allowed.join(", ")])));
+                };
+                // A null member is left out, like a null parameter.
+                if *item == Json::Null {
+                    continue;
+                }
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                crate::response::json::push_string(out, wire);
+                out.push(':');
+                let end = path.len();
+                path.push('.');
+                path.push_str(&Param::display_name(wire, naming));
+                write_shaped(out, path, field, item, naming)?;
+                path.truncate(end);
+            }
+            out.push('}');
+        }
+        _ => {
+            let expected = match shape {
+                Shape::Id => "an id (a non-negative integer up to 2^63-1, or its digits in a string)",
+                Shape::Number => "a number",
+                Shape::String => "a string",
+                Shape::Boolean => "a boolean",
+                Shape::Array(_) | Shape::Wrapped(..) => "an array",
+                Shape::Object(_) => "an object",
+            };
+            return Err(DmsError::invalid(concat(&[path, " must be ", expected, "; got ", &describe_json(json)])));
+        }
+    }
+    Ok(())
+}
+
+fn describe_json(json: &Json) -> String {
+    match json {
+        Json::Null => "null".into(),
+        Json::Bool(true) => "true".into(),
+        Json::Bool(false) => "false".into(),
+        Json::Number(text) => concat(&["the number ", &excerpt(text)]),
+        Json::String(text) => describe(&Value::String(Cow::Borrowed(text))),
+        Json::Array(_) => "an array".into(),
+        Json::Object(_) => "an object".into(),
     }
 }
 
@@ -294,8 +397,7 @@ pub fn describe(value: &Value) -> String {
         Value::BigInt(_) => "a bigint".into(),
         Value::String(text) if text.is_empty() => "an empty string".into(),
         Value::String(text) => concat(&["the string \"", &excerpt(text), "\""]),
-        Value::Json(text) if text.starts_with('[') => "an array".into(),
-        Value::Json(_) => "an object".into(),
+        Value::Tree(json) => describe_json(json),
         Value::Unsupported(what) => (*what).into(),
     }
 }
@@ -406,10 +508,9 @@ mod tests {
             (s("-"), "the string \"-\""),
             (s(""), "an empty string"),
             (s("-5"), "a negative number"),
-            (Value::Null, "null"),
             (Value::Bool(true), "true"),
-            (Value::Json("{}".into()), "an object"),
-            (Value::Json("[1]".into()), "an array"),
+            (Value::Tree(Json::Object(vec![])), "an object"),
+            (Value::Tree(Json::Array(vec![n("1")])), "an array"),
             (Value::Unsupported("a symbol"), "a symbol"),
         ];
         for (value, why) in cases {
@@ -421,21 +522,92 @@ mod tests {
     }
 
     #[test]
-    fn strings_must_not_be_blank() {
-        for (value, why) in [(s(""), "an empty string"), (s(" \t"), "a blank string"), (Value::Null, "null"), (Value::Number(1.5), "a fraction")] {
+    fn empty_strings_are_values_unless_required() {
+        for (value, why) in [(s(""), "an empty string"), (Value::Number(1.5), "a fraction"), (Value::Bool(true), "true")] {
             let params = input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("dagVersion", value)]);
             let err = validate(resume(), &params, Naming::Camel).unwrap_err();
-            assert!(err.message.starts_with("dagVersion must be a non-blank string; got "), "{}", err.message);
+            assert!(err.message.starts_with("dagVersion must be a non-empty string; got "), "{}", err.message);
             assert!(err.message.contains(why), "{}", err.message);
         }
         let params = input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("dagVersion", Value::Number(3.0))]);
         assert_eq!(validate(resume(), &params, Naming::Camel).unwrap()[2], ("DagVersion", "3".into()));
+        let params = input(&[("dagId", s("1")), ("dagInstanceId", s("2")), ("dagVersion", s(" "))]);
+        assert_eq!(validate(resume(), &params, Naming::Camel).unwrap()[2], ("DagVersion", " ".into()));
+        // Optional: an empty string is sent (it clears a description), null leaves it out.
+        let update = by_action("UpdateTaskFlowNameAndDesc").unwrap();
+        let params = input(&[("dagId", s("1")), ("dagName", s("n")), ("description", s(""))]);
+        assert!(validate(update, &params, Naming::Camel).unwrap().contains(&("Description", String::new())));
+        let params = input(&[("dagId", s("1")), ("dagName", s("n")), ("description", Value::Null)]);
+        assert!(!validate(update, &params, Naming::Camel).unwrap().iter().any(|(name, _)| *name == "Description"));
+        let err = validate(stop(), &input(&[("dagId", Value::Null), ("dagInstanceId", s("2"))]), Naming::Camel).unwrap_err();
+        assert_eq!((err.code.as_str(), err.message.as_str()), ("MissingParameter", "dagId is required for StopTaskFlowInstance"));
+    }
+
+    fn n(text: &str) -> Json {
+        Json::Number(text.into())
+    }
+
+    fn object(members: &[(&str, Json)]) -> Json {
+        Json::Object(members.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
+    }
+
+    fn edges(value: Value) -> Result<String, DmsError> {
+        let op = by_action("AddTaskFlowEdges").unwrap();
+        let wire = validate(op, &input(&[("dagId", s("1")), ("edges", value)]), Naming::Camel)?;
+        Ok(wire.into_iter().find(|(name, _)| *name == "Edges").unwrap().1)
+    }
+
+    #[test]
+    fn json_items_go_out_with_wire_names() {
+        let items = Json::Array(vec![
+            object(&[("nodeFrom", n("1")), ("nodeEnd", n("9223372036854775807"))]),
+            object(&[("NodeFrom", Json::String("3".into())), ("nodeEnd", n("4")), ("ignored", Json::Null)].iter().filter(|(k, _)| *k != "ignored").cloned().collect::<Vec<_>>()),
+        ]);
+        assert_eq!(edges(Value::Tree(items)).unwrap(), r#"[{"NodeFrom":1,"NodeEnd":9223372036854775807},{"NodeFrom":3,"NodeEnd":4}]"#);
+        // JSON text: the same checks and renaming.
+        assert_eq!(edges(s(r#"[{"NodeFrom":1,"NodeEnd":2}]"#)).unwrap(), r#"[{"NodeFrom":1,"NodeEnd":2}]"#);
+        // A null member is left out.
+        assert_eq!(edges(Value::Tree(Json::Array(vec![object(&[("nodeFrom", n("1")), ("nodeEnd", Json::Null)])]))).unwrap(), r#"[{"NodeFrom":1}]"#);
+        let members = by_action("AddLhMembers").unwrap();
+        let value = Value::Tree(Json::Array(vec![object(&[("userId", n("15")), ("roles", Json::Array(vec![Json::String("ADMIN".into())]))])]));
+        let wire = validate(members, &input(&[("members", value), ("objectId", s("1")), ("objectType", s("0"))]), Naming::Camel).unwrap();
+        assert_eq!(wire[0], ("Members", r#"[{"UserId":15,"Roles":["ADMIN"]}]"#.into()));
+        let constants = by_action("UpdateTaskFlowConstants").unwrap();
+        let value = Value::Tree(Json::Array(vec![object(&[("key", Json::String("k\"".into())), ("value", Json::String(String::new()))])]));
+        let wire = validate(constants, &input(&[("dagId", s("1")), ("dagConstants", value)]), Naming::Camel).unwrap();
+        assert!(wire.contains(&("DagConstants", r#"[{"Key":"k\"","Value":""}]"#.into())));
+        let list = by_action("ListTaskFlowsByPage").unwrap();
+        let value = Value::Tree(Json::Array(vec![n("9007199254740993"), Json::String("7".into())]));
+        assert_eq!(validate(list, &input(&[("dagIdList", value)]), Naming::Camel).unwrap()[0], ("DagIdList", "[9007199254740993,7]".into()));
+    }
+
+    #[test]
+    fn json_items_are_checked() {
+        let unknown = edges(Value::Tree(Json::Array(vec![object(&[("nodeFrom", n("1")), ("to", n("2"))])]))).unwrap_err();
+        assert_eq!(unknown.message, "edges[0] has an unknown key 'to'; allowed: nodeFrom, nodeEnd");
+        let op = by_action("AddTaskFlowEdges").unwrap();
+        let wire_named = validate(op, &input(&[("DagId", s("1")), ("Edges", Value::Tree(Json::Array(vec![object(&[("to", n("2"))])])))]), Naming::Wire).unwrap_err();
+        assert_eq!(wire_named.message, "Edges[0] has an unknown key 'to'; allowed: NodeFrom, NodeEnd");
+        let cases = [
+            (Json::Array(vec![object(&[("nodeFrom", n("1.5"))])]), "edges[0].nodeFrom must be an id (a non-negative integer up to 2^63-1, or its digits in a string); got the number 1.5"),
+            (Json::Array(vec![object(&[("nodeFrom", n("-1"))])]), "edges[0].nodeFrom must be an id"),
+            (Json::Array(vec![object(&[("nodeFrom", Json::String("x".into()))])]), "edges[0].nodeFrom must be an id"),
+            (Json::Array(vec![n("1")]), "edges[0] must be an object; got the number 1"),
+            (object(&[]), "edges must be an array; got an object"),
+        ];
+        for (value, message) in cases {
+            let err = edges(Value::Tree(value)).unwrap_err();
+            assert_eq!(err.code, "InvalidParameter");
+            assert!(err.message.starts_with(message), "{}", err.message);
+        }
+        assert!(edges(s("[{")).unwrap_err().message.ends_with("got a string that is not JSON"));
+        assert!(edges(Value::Number(1.0)).unwrap_err().message.starts_with("edges must be an array (sent as a JSON string), or the JSON text of one; got a number"));
     }
 
     #[test]
     fn booleans_and_json_parameters() {
         let backfill = by_action("BackFill").unwrap();
-        let params = input(&[("dagId", s("1")), ("asc", Value::Bool(false)), ("startNodeIds", Value::Json("[1,2]".into()))]);
+        let params = input(&[("dagId", s("1")), ("asc", Value::Bool(false)), ("startNodeIds", Value::Tree(Json::Array(vec![n("1"), Json::String("2".into())])))]);
         let wire = validate(backfill, &params, Naming::Camel).unwrap();
         assert!(wire.contains(&("Asc", "false".into())));
         assert!(wire.contains(&("StartNodeIds", "[1,2]".into())));
@@ -462,17 +634,17 @@ mod tests {
 
     #[test]
     fn any_action_parameters() {
-        let params = input(&[("DbId", Value::Number(42.0)), ("Tag.1.Key", s("env")), ("Enable", Value::Bool(true)), ("List", Value::Json("[1]".into())), ("Skip", Value::Undefined)]);
+        let params = input(&[("DbId", Value::Number(42.0)), ("Tag.1.Key", s("env")), ("Enable", Value::Bool(true)), ("List", Value::Tree(Json::Array(vec![n("1"), Json::Null]))), ("Skip", Value::Undefined), ("Also", Value::Null)]);
         assert_eq!(
             validate_any("ListDatabases", &params).unwrap(),
-            [("DbId".into(), "42".into()), ("Tag.1.Key".into(), "env".into()), ("Enable".into(), "true".into()), ("List".into(), "[1]".into())]
+            [("DbId".into(), "42".into()), ("Tag.1.Key".into(), "env".into()), ("Enable".into(), "true".into()), ("List".into(), "[1,null]".into())]
         );
         assert!(validate_any("listDatabases", &[]).unwrap_err().message.starts_with("action must be a DMS action name"));
         assert!(validate_any("List Databases", &[]).is_err());
         assert_eq!(validate_any("X", &input(&[("Signature", s("x"))])).unwrap_err().message, "Signature is set by the client; leave it out");
         assert!(validate_any("X", &input(&[("a b", s("x"))])).unwrap_err().message.contains("is not a DMS parameter name"));
         assert!(validate_any("X", &input(&[("Rate", Value::Number(0.5))])).unwrap_err().message.contains("pass other numbers as strings"));
-        assert!(validate_any("X", &input(&[("Id", Value::Null)])).unwrap_err().message.ends_with("got null"));
+        assert!(validate_any("X", &input(&[("Id", Value::Unsupported("a symbol"))])).unwrap_err().message.ends_with("got a symbol"));
     }
 
     #[test]

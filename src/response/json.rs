@@ -53,6 +53,71 @@ impl Json {
     }
 }
 
+impl Json {
+    /// Writes the value as JSON text (numbers as their literal, members in order).
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+            Json::Number(literal) => out.push_str(literal),
+            Json::String(text) => push_string(out, text),
+            Json::Array(items) => {
+                out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (index, (key, value)) in members.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    push_string(out, key);
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// `text` as a JSON string: `"` and `\` and control characters escaped, runs of other
+/// characters copied whole.
+pub fn push_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            continue;
+        }
+        // Escaped bytes are ASCII, so both ends of the run are character boundaries.
+        if let Some(run) = text.get(start..index) {
+            out.push_str(run);
+        }
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            }
+        }
+        start = index + 1;
+    }
+    if let Some(run) = text.get(start..) {
+        out.push_str(run);
+    }
+    out.push('"');
+}
+
 /// Objects up to this many keys are checked for repeats by a scan as each key is read (DMS
 /// objects have a few dozen); larger ones once more when they end, by sorting their keys, so
 /// a hostile body is not quadratic.

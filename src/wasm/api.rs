@@ -502,7 +502,7 @@ fn write_json(json: &mut String, out: &Out) {
         Out::Bool(flag) => json.push_str(if *flag { "true" } else { "false" }),
         // A literal from the answer's JSON (the parser checked its grammar).
         Out::Number(literal) => json.push_str(literal),
-        Out::Text(text) => write_json_string(json, text),
+        Out::Text(text) => crate::response::json::push_string(json, text),
         Out::List(items) => {
             json.push('[');
             for (index, item) in items.iter().enumerate() {
@@ -519,44 +519,13 @@ fn write_json(json: &mut String, out: &Out) {
                 if index > 0 {
                     json.push(',');
                 }
-                write_json_string(json, name);
+                crate::response::json::push_string(json, name);
                 json.push(':');
                 write_json(json, value);
             }
             json.push('}');
         }
     }
-}
-
-/// `text` as a JSON string: `"` and `\` and control characters escaped, runs of other
-/// characters copied whole.
-fn write_json_string(json: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    json.push('"');
-    let mut start = 0;
-    for (index, &byte) in text.as_bytes().iter().enumerate() {
-        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
-            continue;
-        }
-        // Escaped bytes are ASCII, so both ends of the run are character boundaries.
-        if let Some(run) = text.get(start..index) {
-            json.push_str(run);
-        }
-        match byte {
-            b'"' => json.push_str("\\\""),
-            b'\\' => json.push_str("\\\\"),
-            _ => {
-                json.push_str("\\u00");
-                json.push(char::from(HEX[usize::from(byte >> 4)]));
-                json.push(char::from(HEX[usize::from(byte & 0x0f)]));
-            }
-        }
-        start = index + 1;
-    }
-    if let Some(run) = text.get(start..) {
-        json.push_str(run);
-    }
-    json.push('"');
 }
 
 /// The same values built one by one (the fallback of `out_to_js`).

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 
 use crate::error::{concat, DmsError};
 use crate::request::params::{Entry, Value, MAX_VALUE_BYTES};
+use crate::response::json::Json;
 
 /// More keys than any operation and its options have, by far; refusing early keeps a
 /// hostile object from making the module copy millions of names.
@@ -115,13 +116,99 @@ pub fn to_value(value: &JsValue) -> Value<'static> {
     } else if value.is_function() {
         Value::Unsupported("a function")
     } else {
-        let json = js_sys::JSON::stringify(value).ok().filter(|text| text.length() as usize <= MAX_VALUE_BYTES);
-        match json.and_then(|text| text.as_string()) {
-            Some(text) if matches!(text.as_bytes().first(), Some(b'[' | b'{')) => Value::Json(Cow::Owned(text)),
-            Some(_) => Value::Unsupported("an object"),
-            None => Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"),
+        let mut budget = MAX_VALUE_BYTES;
+        match tree(value, 0, &mut budget) {
+            Ok(json) => Value::Tree(json),
+            Err(why) => Value::Unsupported(why),
         }
     }
+}
+
+/// Takes `bytes` (at least one per value) from what is left of an array or object's budget.
+fn spend(budget: &mut usize, bytes: usize) -> Result<(), &'static str> {
+    *budget = budget.checked_sub(bytes.max(1)).ok_or("an object or array longer than 1 MiB")?;
+    Ok(())
+}
+
+/// Nesting allowed in an array or object parameter: DMS's have two levels; a cycle stops here.
+const MAX_DEPTH: usize = 16;
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// An array or object (or one of its members) read into a JSON tree, as `JSON.stringify`
+/// would write it except that a bigint is written as its digits and what JSON cannot carry
+/// exactly is refused: a number that is not finite or an integer beyond 2^53-1 (JS has
+/// already rounded it), a function, a symbol, `undefined` in an array. `undefined` members of
+/// an object are left out. `budget` bounds the bytes read, as for a string parameter.
+fn tree(value: &JsValue, depth: usize, budget: &mut usize) -> Result<Json, &'static str> {
+    if let Some(text) = value.dyn_ref::<JsString>() {
+        return match string_value(text) {
+            Value::String(text) => {
+                spend(budget, text.len())?;
+                Ok(Json::String(text.into_owned()))
+            }
+            _ => Err("an object or array holding a string with a lone surrogate or longer than 1 MiB"),
+        };
+    }
+    if value.is_null() {
+        return Ok(Json::Null);
+    }
+    if let Some(flag) = value.as_bool() {
+        return Ok(Json::Bool(flag));
+    }
+    if let Some(number) = value.as_f64() {
+        if !number.is_finite() {
+            return Err("an object or array holding NaN or an infinite number");
+        }
+        let text = if number.fract() != 0.0 {
+            // JS's own shortest form: Rust's float formatting would add kilobytes to the module.
+            let text = value.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).map_err(|_| "an unreadable number")?;
+            String::from(text)
+        } else if number.abs() <= MAX_SAFE_INTEGER {
+            // Exact: a safe integer converts without rounding (-0 becomes 0).
+            (number as i64).to_string()
+        } else {
+            return Err("an object or array holding a number beyond 2^53-1, which JS cannot hold exactly (pass a bigint or a decimal string)");
+        };
+        spend(budget, text.len())?;
+        return Ok(Json::Number(text));
+    }
+    if value.is_bigint() {
+        let digits = value.unchecked_ref::<js_sys::BigInt>().to_string(10).map_err(|_| "an unreadable bigint")?;
+        let digits = String::from(digits);
+        spend(budget, digits.len())?;
+        return Ok(Json::Number(digits));
+    }
+    if !value.is_object() || value.is_function() {
+        return Err("an object or array holding a function, a symbol or undefined");
+    }
+    if depth == MAX_DEPTH {
+        return Err("an object or array nested deeper than 16 levels (or holding itself)");
+    }
+    const UNREADABLE: &str = "an object or array that could not be read (a revoked Proxy or a throwing getter)";
+    if is_array(value).map_err(|_| UNREADABLE)? {
+        let length = Reflect::get(value, &JsValue::from_str("length")).ok().and_then(|length| length.as_f64()).ok_or(UNREADABLE)?;
+        let mut items = Vec::new();
+        let mut index = 0.0;
+        while index < length {
+            spend(budget, 1)?;
+            let item = Reflect::get(value, &JsValue::from_f64(index)).map_err(|_| UNREADABLE)?;
+            items.push(tree(&item, depth + 1, budget)?);
+            index += 1.0;
+        }
+        return Ok(Json::Array(items));
+    }
+    let keys = object_keys(value).map_err(|_| UNREADABLE)?;
+    let mut members = Vec::new();
+    for key in keys.iter() {
+        let item = Reflect::get(value, &key).map_err(|_| UNREADABLE)?;
+        if item.is_undefined() {
+            continue;
+        }
+        let name = key.as_string().unwrap_or_default();
+        spend(budget, name.len())?;
+        members.push((name, tree(&item, depth + 1, budget)?));
+    }
+    Ok(Json::Object(members))
 }
 
 fn string_value(text: &JsString) -> Value<'static> {

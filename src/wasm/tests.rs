@@ -62,8 +62,34 @@ fn js_values_are_classified() {
     assert_eq!(to_value(&js("return '\\ud800'")), Value::Unsupported("a string with a lone surrogate (not valid UTF-16)"));
     assert_eq!(to_value(&js("return Symbol('x')")), Value::Unsupported("a symbol"));
     assert_eq!(to_value(&js("return () => 1")), Value::Unsupported("a function"));
-    assert_eq!(to_value(&js("return [1, 2]")), Value::Json("[1,2]".into()));
-    assert_eq!(to_value(&js("const o = {}; o.self = o; return o")), Value::Unsupported("an object that JSON.stringify cannot serialize (or longer than 1 MiB)"));
+    let tree = |value: &JsValue| match to_value(value) {
+        Value::Tree(json) => {
+            let mut text = String::new();
+            json.write(&mut text);
+            text
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(tree(&js("return [1, 2.5, -0, 9007199254740993n, 'a\"', null, true, { x: undefined, y: [] }]")), r#"[1,2.5,0,9007199254740993,"a\"",null,true,{"y":[]}]"#);
+    assert_eq!(tree(&js("return { nodeFrom: 1n, nodeEnd: '2' }")), r#"{"nodeFrom":1,"nodeEnd":"2"}"#);
+    let refused = [
+        ("const o = {}; o.self = o; return o", "nested deeper than 16 levels"),
+        ("return [1, undefined]", "a function, a symbol or undefined"),
+        ("return [() => 1]", "a function, a symbol or undefined"),
+        ("return [NaN]", "NaN or an infinite number"),
+        ("return [2 ** 53]", "beyond 2^53-1"),
+        ("return ['\\ud800']", "lone surrogate"),
+        ("return [new Proxy({}, { ownKeys() { throw new Error('x'); } })]", "could not be read"),
+        ("return new Proxy([], { get() { throw new Error('x'); } })", "could not be read"),
+        ("return ['x'.repeat(1 << 20)]", "longer than 1 MiB"),
+        ("return new Array(1 << 21).fill(0)", "longer than 1 MiB"),
+    ];
+    for (source, why) in refused {
+        match to_value(&js(source)) {
+            Value::Unsupported(message) => assert!(message.contains(why), "{source}: {message}"),
+            other => panic!("{source}: {other:?}"),
+        }
+    }
     assert_eq!(to_value(&JsValue::NULL), Value::Null);
     assert_eq!(to_value(&JsValue::UNDEFINED), Value::Undefined);
     assert_eq!(to_value(&JsValue::TRUE), Value::Bool(true));
