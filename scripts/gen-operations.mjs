@@ -226,11 +226,11 @@ function readmeWithTable() {
       return shape.kind === 'Wrapped' ? `\`${camel(f.name)}\` (${f.name}.${shape.inner}[])` : `\`${camel(f.name)}\``;
     });
   const rows = operations.map((op) =>
-    `| \`${camel(op.action)}\` | ${op.action} | ${op.params.map(param).join(', ') || '—'} | ${resultFields(op).join(', ') || '—'} |`);
+    `| \`${camel(op.action)}\` | ${op.params.map(param).join(', ') || '—'} | ${resultFields(op).join(', ') || '—'} |`);
   const table = [
     START,
-    '| method | action | parameters (`?` optional) | result fields besides `requestId`, `success` |',
-    '|---|---|---|---|',
+    '| method (the action, first letter lower-cased) | parameters (`?` optional) | result fields besides `requestId`, `success` |',
+    '|---|---|---|',
     ...rows,
     END,
   ].join('\n');
