@@ -14,7 +14,7 @@
 
 // What came back, when it is not the packed success string (read by fetch.rs).
 const NO_FETCH = 0; // [NO_FETCH]: no custom fetch and no global one
-const FETCH_FAILED = 1; // [FETCH_FAILED, cause]: fetch threw or its promise rejected
+const FETCH_FAILED = 1; // [FETCH_FAILED, cause, permanent, crossOrigin]: fetch threw or its promise rejected
 const NOT_READ = 2; // [NOT_READ, opaqueRedirect, status]: not a usable status; the body is not read
 const BODY_FAILED = 3; // [BODY_FAILED, status, cause]: reading the body threw, rejected or gave no text
 const TOO_LARGE = 4; // [TOO_LARGE, status, date, age, size, head]: more than maxBytes (size says how it was known)
@@ -58,7 +58,7 @@ export async function attempt(fetch, url, method, contentType, headers, body, co
     // `this` is globalThis: browsers throw "Illegal invocation" for a detached fetch.
     response = await settle(fetch.call(globalThis, url, init));
   } catch (error) {
-    return [FETCH_FAILED, error];
+    return [FETCH_FAILED, error, isPermanent(error), isCrossOriginPage(url)];
   }
   let type;
   try {
@@ -106,6 +106,28 @@ export async function attempt(fetch, url, method, contentType, headers, body, co
   const dateText = typeof date === 'string' ? date : '';
   const ageText = typeof age === 'string' ? age : '';
   return `${status} ${typeof date === 'string' ? date.length : '-'} ${typeof age === 'string' ? age.length : '-'} ${dateText}${ageText}${text}`;
+}
+
+// A fetch failure that no retry can mend: a URL fetch cannot parse, a port the Fetch
+// standard blocks, a scheme it does not fetch. Node (undici) says so in `cause`; browsers say
+// only "Failed to fetch", which stays retryable.
+function isPermanent(error) {
+  let text = '';
+  try {
+    text = `${error?.message} ${error?.cause?.message} ${error?.cause?.code}`;
+  } catch {}
+  return /\b(bad port|invalid url|ERR_INVALID_URL|failed to parse url|unknown scheme)/i.test(text);
+}
+
+// Whether this runs in a web page sending to another origin: then a failed fetch may be CORS
+// refusing the request, which the browser reports only as a network error.
+function isCrossOriginPage(url) {
+  try {
+    const origin = globalThis.location?.origin;
+    return typeof globalThis.document === 'object' && typeof origin === 'string' && origin !== 'null' && new URL(url).origin !== origin;
+  } catch {
+    return false;
+  }
 }
 
 // The body's text, or `{ tooLarge, head }` once more than `maxBytes` arrived (the stream is

@@ -1,5 +1,61 @@
-import { OPERATION_ACTIONS } from './operation-actions.mjs';
+import { OPERATION_ACTIONS, PAGED_LISTS } from './operation-actions.mjs';
+import { STATUS_RULE, instanceStatusCode } from './statuses.mjs';
 import { waitForInstance } from './wait.mjs';
+
+const PAGE_SIZE = 100; // the largest page DMS serves
+const MAX_PAGES = 100_000; // a guard against a server that ignores PageIndex
+
+/**
+ * Where the caller called from, captured when a call starts: a failure settles later, in
+ * wasm and microtask frames only, and the user's own line is what they need to see.
+ */
+function callSite(skip) {
+  const site = {};
+  if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(site, skip);
+  else site.stack = new Error().stack;
+  return site;
+}
+
+/** Adds the wire action and the caller's frames to a DmsError that a call rejects with. */
+function annotate(error, DmsError, action, site) {
+  if (!(error instanceof DmsError)) return error;
+  try {
+    if (error.action === undefined && typeof action === 'string') error.action = action;
+    const frames = typeof site.stack === 'string' ? site.stack.split('\n').filter((line) => line.trim() && line.trim() !== 'Error') : [];
+    if (frames.length > 0 && typeof error.stack === 'string' && !error.stack.includes(frames[0])) {
+      error.stack = `${error.stack}\n${frames.join('\n')}`;
+    }
+  } catch {
+    // A frozen error (a user's own DmsError subclass) keeps what it has.
+  }
+  return error;
+}
+
+function describeValue(value) {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === 'number') return `the number ${String(value)}`;
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/**
+ * `listTaskFlowInstance`'s `status` filter may be a status name (`'running'`): sent as its
+ * number. A copy is made only then; anything unreadable is left to the wasm's own checks.
+ */
+function withStatusCode(params, DmsError) {
+  let status;
+  try {
+    status = params?.status;
+  } catch {
+    return params;
+  }
+  if (typeof status !== 'string' || /^-?[0-9]+$/.test(status)) return params;
+  const code = instanceStatusCode(status);
+  if (code === undefined) {
+    throw new DmsError({ code: 'InvalidParameter', message: `status must be ${STATUS_RULE}; got ${describeValue(status)}` });
+  }
+  return { ...params, status: code };
+}
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -9,6 +65,8 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * a wrong `this` (both make wasm-bindgen throw through wasm frames, which leaks wasm stack).
  * Every method returns a promise and never throws, whatever it is called on.
  */
+export { annotate, callSite };
+
 export function defineDmsClient(wasm, DmsError) {
   class DmsClient {
     #client;
@@ -22,11 +80,14 @@ export function defineDmsClient(wasm, DmsError) {
       throw new DmsError({ code: 'InvalidParameter', message: `DmsClient.${method} was called on something that is not a DmsClient` });
     }
 
-    static #send(self, name, send) {
+    /** Runs `send` on the wasm client; a failure carries `action` and the caller's frames. */
+    static #send(self, name, action, site, send) {
       try {
-        return send(DmsClient.#wasmOf(self, name));
+        return send(DmsClient.#wasmOf(self, name)).catch((error) => {
+          throw annotate(error, DmsError, action, site);
+        });
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(annotate(error, DmsError, action, site));
       }
     }
 
@@ -40,7 +101,9 @@ export function defineDmsClient(wasm, DmsError) {
         // (stack traces, inspection) and, like class methods, not enumerable.
         const operation = {
           [method](params, options) {
-            return DmsClient.#send(this, method, (client) => client.invoke(action, params, options));
+            const site = callSite(operation);
+            return DmsClient.#send(this, method, action, site, (client) =>
+              client.invoke(action, method === 'listTaskFlowInstance' ? withStatusCode(params, DmsError) : params, options));
           },
         }[method];
         Object.defineProperty(DmsClient.prototype, method, { value: operation, writable: true, configurable: true });
@@ -49,17 +112,49 @@ export function defineDmsClient(wasm, DmsError) {
 
     /** Any DMS action, parameters with their wire names (`{ DagId: '7' }`). */
     call(action, params, options) {
-      return DmsClient.#send(this, 'call', (client) => client.call(action, params, options));
+      return DmsClient.#send(this, 'call', action, callSite(this.call), (client) => client.call(action, params, options));
+    }
+
+    /**
+     * Every entry of a List operation that pages (`PAGED_LISTS`), fetching pages of 100 (or
+     * `params.pageSize`) as the loop asks, from `params.pageIndex` (default 1) until a short
+     * page or `totalCount`. A failed page throws its DmsError from the loop.
+     */
+    async *paginate(method, params, options) {
+      const site = callSite(this.paginate);
+      const fail = (message) => annotate(new DmsError({ code: 'InvalidParameter', message }), DmsError, undefined, site);
+      DmsClient.#wasmOf(this, 'paginate');
+      if (typeof method !== 'string' || !Object.hasOwn(PAGED_LISTS, method)) {
+        throw fail(`paginate takes the name of a List method that pages (${Object.keys(PAGED_LISTS).join(', ')}); got ${describeValue(method)}`);
+      }
+      if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params))) {
+        throw fail(`paginate's params must be an object; got ${describeValue(params)}`);
+      }
+      const field = PAGED_LISTS[method];
+      const pageSize = params?.pageSize ?? PAGE_SIZE;
+      let pageIndex = params?.pageIndex ?? 1;
+      for (let pages = 0; pages < MAX_PAGES; pages += 1) {
+        const page = await this[method]({ ...params, pageIndex, pageSize }, options);
+        const list = Array.isArray(page?.[field]) ? page[field] : [];
+        yield* list;
+        const total = typeof page?.totalCount === 'number' ? page.totalCount : undefined;
+        const index = Number(pageIndex);
+        if (list.length < Number(pageSize) || (total !== undefined && index * Number(pageSize) >= total)) return;
+        pageIndex = index + 1;
+      }
     }
 
     /** Polls the instance's status until it reaches one of `until` (see js/wait.mjs). */
     waitForInstance(options) {
+      const site = callSite(this.waitForInstance);
       try {
         DmsClient.#wasmOf(this, 'waitForInstance');
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(annotate(error, DmsError, undefined, site));
       }
-      return waitForInstance(this, options, DmsError);
+      return waitForInstance(this, options, DmsError).catch((error) => {
+        throw annotate(error, DmsError, undefined, site);
+      });
     }
 
     /** Endpoint and whether credentials are set; never the credentials. */

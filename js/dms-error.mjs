@@ -11,13 +11,14 @@ export class DmsError extends Error {
     if (init.requestId !== undefined) this.requestId = init.requestId;
     if (init.hostId !== undefined) this.hostId = init.hostId;
     if (init.recommend !== undefined) this.recommend = init.recommend;
+    if (init.action !== undefined) this.action = init.action;
     this.retryable = Boolean(init.retryable);
   }
 
   /** `JSON.stringify(error)` shows the message and fields (Error's own are not enumerable). */
   toJSON() {
-    const { code, status, requestId, hostId, recommend, retryable } = this;
-    return { name: this.name, code, message: this.message, status, requestId, hostId, recommend, retryable };
+    const { code, action, status, requestId, hostId, recommend, retryable } = this;
+    return { name: this.name, code, message: this.message, action, status, requestId, hostId, recommend, retryable };
   }
 }
 

@@ -3,8 +3,8 @@
 // through the task flow's instances, maps the documented Status numbers to names, and keeps
 // the client's rules (rejects with DmsError, never throws, timers cleared when it settles).
 
-/** ListTaskFlowInstance `Status`, as the API reference documents it (index = number). */
-export const INSTANCE_STATUSES = Object.freeze(['waiting', 'running', 'suspended', 'failed', 'succeeded', 'completed']);
+import { INSTANCE_STATUSES, STATUS_RULE, instanceStatusCode } from './statuses.mjs';
+
 /** Statuses a run does not leave by itself: the default `until`. */
 export const FINAL_STATUSES = Object.freeze(['failed', 'succeeded', 'completed']);
 
@@ -52,16 +52,18 @@ function msOf(name, value, fallback, min, DmsError) {
 
 function untilOf(value, DmsError) {
   if (value === undefined) return new Set(FINAL_STATUSES);
-  const names = typeof value === 'string' ? [value] : Array.isArray(value) ? [...value] : null;
-  const expected = `a status name or a non-empty array of them (${INSTANCE_STATUSES.join(', ')})`;
-  if (names === null || names.length === 0) {
-    throw new DmsError({ code: 'InvalidParameter', message: `until must be ${expected}; got ${describe(value)}` });
+  const given = Array.isArray(value) ? [...value] : [value];
+  const expected = `${STATUS_RULE}, or a non-empty array of them`;
+  if (given.length === 0) {
+    throw new DmsError({ code: 'InvalidParameter', message: `until must be ${expected}; got an empty array` });
   }
-  for (const name of names) {
-    if (typeof name !== 'string' || !INSTANCE_STATUSES.includes(name)) {
-      throw new DmsError({ code: 'InvalidParameter', message: `until has an unknown status ${describe(name)}; expected ${expected}` });
+  const names = given.map((status) => {
+    const code = instanceStatusCode(status);
+    if (code === undefined) {
+      throw new DmsError({ code: 'InvalidParameter', message: `until has an unknown status ${describe(status)}; expected ${expected}` });
     }
-  }
+    return INSTANCE_STATUSES[code];
+  });
   return new Set(names);
 }
 

@@ -3,7 +3,10 @@
 import type {
   Action,
   Id,
+  Integer,
+  ListDAGVersionsResult,
   ListTaskFlowInstanceResult,
+  ListTaskFlowsByPageResult,
   OperationMethods,
   ResultByAction,
   ResumeTaskFlowInstanceParams,
@@ -69,6 +72,12 @@ export interface ClientOptions {
   /** `'vpc'`: the region's VPC endpoint, `https://dms-enterprise-vpc.<regionId>.aliyuncs.com`. Default `'public'`. */
   network?: 'public' | 'vpc';
   /**
+   * The host the request is signed for when `endpoint` is a proxy (`dms-enterprise.aliyuncs.com`):
+   * a V3 signature covers the `host` header. Normalised as fetch sends it (IDN as punycode,
+   * `:443` dropped). Default: the endpoint's host.
+   */
+  signingHost?: string;
+  /**
    * `'v1'` (default): RPC HMAC-SHA1, a form POST with one header (no CORS preflight).
    * `'v3'`: ACS3-HMAC-SHA256, parameters in the query and `x-acs-*` headers.
    */
@@ -128,6 +137,7 @@ export interface DmsErrorInit {
   hostId?: string;
   recommend?: string;
   retryable?: boolean;
+  action?: string;
   cause?: unknown;
 }
 
@@ -145,6 +155,8 @@ export class DmsError extends Error {
   readonly recommend?: string;
   /** Whether sending again (re-signed) may succeed: throttling, 5xx, network failures. */
   readonly retryable: boolean;
+  /** The wire action of the call that failed (`StopTaskFlowInstance`). */
+  readonly action?: string;
   toJSON(): Omit<DmsErrorInit, 'cause'> & { name: 'DmsError' };
 }
 
@@ -153,6 +165,20 @@ export class DmsError extends Error {
  * 4 succeeded, 5 completed (finished otherwise, e.g. stopped).
  */
 export type InstanceStatus = 'waiting' | 'running' | 'suspended' | 'failed' | 'succeeded' | 'completed';
+/** The `Status` number of each name: `InstanceStatus.running === 1`. */
+export declare const InstanceStatus: Readonly<{ waiting: 0; running: 1; suspended: 2; failed: 3; succeeded: 4; completed: 5 }>;
+/** The name of a `Status` number (or its decimal string), or undefined outside 0-5. */
+export function instanceStatusName(code: number | string): InstanceStatus | undefined;
+/** A status by name or by number. */
+export type InstanceStatusLike = InstanceStatus | 0 | 1 | 2 | 3 | 4 | 5;
+
+/** The List methods `client.paginate` pages through, and what each yields. */
+export interface PagedLists {
+  listTaskFlowInstance: TaskFlowInstance;
+  listDAGVersions: NonNullable<ListDAGVersionsResult['dagVersionList']>[number];
+  listTaskFlowsByPage: NonNullable<ListTaskFlowsByPageResult['taskFlowList']>[number];
+}
+type PagedParams<M extends keyof PagedLists> = Omit<Parameters<OperationMethods[M]>[0], 'pageIndex' | 'pageSize'> & { pageIndex?: Integer; pageSize?: Integer };
 
 /** One entry of `listTaskFlowInstance(...).dagInstanceList`. */
 export type TaskFlowInstance = NonNullable<ListTaskFlowInstanceResult['dagInstanceList']>[number];
@@ -164,7 +190,7 @@ export interface WaitOptions {
   /** Sent with every ListTaskFlowInstance. */
   tid?: Id;
   /** The status(es) to wait for. Default: every final one, `['failed', 'succeeded', 'completed']`. */
-  until?: InstanceStatus | readonly InstanceStatus[];
+  until?: InstanceStatusLike | readonly InstanceStatusLike[];
   /** Between two polls (default 5000, at least 10). */
   intervalMs?: number;
   /** Rejects with code `Timeout` (retryable) after the last poll past this (default 600000). */
@@ -212,6 +238,11 @@ export class DmsClient {
    * options, `InstanceNotFound`, `Timeout`, `Aborted`, or the error of a poll.
    */
   waitForInstance(options: WaitOptions): Promise<WaitResult>;
+  /**
+   * Every entry of a List operation that pages, fetching pages (100 entries, or `pageSize`)
+   * as the loop asks, until a short page or `totalCount`. A failed page throws its DmsError.
+   */
+  paginate<M extends keyof PagedLists>(method: M, params: PagedParams<M>, options?: CallOptions): AsyncGenerator<PagedLists[M], void, undefined>;
   /** Endpoint and whether credentials are set; never the credentials. */
   toString(): string;
   toJSON(): { endpoint: string; credentials: "set" | "missing" | "from a function"; maxAttempts: number; timeoutMs: number };

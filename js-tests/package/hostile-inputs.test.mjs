@@ -15,7 +15,7 @@ const { variants } = await loadPackage();
 const emu = await emulatorFixture();
 
 const STOP_FIELDS = 'dagId, dagInstanceId, tid';
-const CLIENT_OPTIONS = 'accessKeyId, accessKeySecret, securityToken, credentials, endpoint, regionId, network, signatureVersion, fetch, maxAttempts, retryBaseDelayMs, retryMaxDelayMs, timeoutMs, onRequest, onResponse';
+const CLIENT_OPTIONS = 'accessKeyId, accessKeySecret, securityToken, credentials, endpoint, regionId, network, signingHost, signatureVersion, fetch, maxAttempts, retryBaseDelayMs, retryMaxDelayMs, timeoutMs, onRequest, onResponse';
 
 const revokedProxy = () => {
   const { proxy, revoke } = Proxy.revocable({}, {});

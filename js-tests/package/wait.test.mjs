@@ -94,6 +94,9 @@ for (const [label, api] of variants) {
       assert.equal(result.statusCode, 5);
       assert.equal(result.polls, 1);
       assert.equal(listsSince(before).length, 1);
+      // Status numbers (and their strings) name the same statuses.
+      assert.equal((await client.waitForInstance({ dagId, dagInstanceId, until: [3, '5'] })).status, 'completed');
+      assert.equal((await client.waitForInstance({ dagId, dagInstanceId, until: api.InstanceStatus.completed })).status, 'completed');
     });
 
     test('default until: every final status (failed here)', async () => {
@@ -185,7 +188,8 @@ for (const [label, api] of variants) {
         [{ ...ok, until: 'stopped' }, 'InvalidParameter', 'until'],
         [{ ...ok, until: [] }, 'InvalidParameter', 'until'],
         [{ ...ok, until: ['running', 'done'] }, 'InvalidParameter', 'until'],
-        [{ ...ok, until: 4 }, 'InvalidParameter', 'until'],
+        [{ ...ok, until: 9 }, 'InvalidParameter', 'until'],
+        [{ ...ok, until: [1.5] }, 'InvalidParameter', 'until'],
         [{ ...ok, intervalMs: 0 }, 'InvalidParameter', 'intervalMs'],
         [{ ...ok, intervalMs: -5 }, 'InvalidParameter', 'intervalMs'],
         [{ ...ok, intervalMs: 5 }, 'InvalidParameter', 'intervalMs'],

@@ -176,13 +176,13 @@ export function assertSuccess(res, { envelope = false } = {}) {
 // --- child processes ------------------------------------------------------------------
 
 /**
- * Runs `node ...args` (stdin ignored, output collected). Resolves { code, stdout, stderr,
+ * Runs `node ...args` (stdin ignored, output collected; `env` replaces the environment). Resolves { code, stdout, stderr,
  * elapsed (ms) } when it exits; kills it and rejects if it has not within timeoutMs.
  */
-export function runNode(args, timeoutMs) {
+export function runNode(args, timeoutMs, env = process.env) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

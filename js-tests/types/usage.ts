@@ -1,6 +1,6 @@
 // Compiled with `tsc --strict --noEmit` by js-tests/types.test.mjs: the whole public API
 // as a user writes it. Lines marked @ts-expect-error must stay errors.
-import { DmsClient, DmsError, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance, wasmMemoryBytes } from 'dms-taskflow';
+import { DmsClient, DmsError, InstanceStatus as Statuses, instanceStatusName, resumeTaskFlowInstance, signRequest, stopTaskFlowInstance, wasmMemoryBytes } from 'dms-taskflow';
 import type { InstanceStatus, OperationResult, SignedRequest, WaitOptions, WaitProgress, WaitResult } from 'dms-taskflow';
 
 async function main(): Promise<void> {
@@ -69,6 +69,25 @@ async function main(): Promise<void> {
   await client.waitForInstance({ dagId: 1 });
   console.log(finalStatus, waitedId, waited.polls, waited.elapsedMs, waited.statusCode);
 
+  // Status names and numbers, paging, JSON parameters typed item by item, signingHost.
+  const running: 1 = Statuses.running;
+  const named: InstanceStatus | undefined = instanceStatusName(running);
+  await client.listTaskFlowInstance({ dagId: 1, pageIndex: 1, pageSize: 10, status: 'running' });
+  await client.waitForInstance({ dagId: 1, dagInstanceId: 2, until: [4, 'failed'] });
+  for await (const instance of client.paginate('listTaskFlowInstance', { dagId: 1, status: 'running' }, { timeoutMs: 5000 })) {
+    const instanceId: string | undefined = instance.id;
+    console.log(instanceId, named);
+  }
+  for await (const flow of client.paginate('listTaskFlowsByPage', { dagIdList: [1n, '2'] })) console.log(flow.dagName);
+  // @ts-expect-error listTaskFlow does not page
+  client.paginate('listTaskFlow', {});
+  await client.addTaskFlowEdges({ dagId: 1, edges: [{ nodeFrom: 1n, nodeEnd: '2' }] });
+  // @ts-expect-error an unknown item key
+  await client.addTaskFlowEdges({ dagId: 1, edges: [{ nodeFrom: 1, to: 2 }] });
+  await client.addLhMembers({ objectId: 1, objectType: 0, members: [{ userId: 15, roles: ['MEMBER'] }] });
+  await client.updateTaskFlowNameAndDesc({ dagId: 1, dagName: 'n', description: null });
+  new DmsClient({ endpoint: 'https://admin.example.com/api/dms', signatureVersion: 'v3', signingHost: 'dms-enterprise.aliyuncs.com' });
+
   // @ts-expect-error dagVersion is required for resume
   await client.resumeTaskFlowInstance({ dagId: 1, dagInstanceId: 2 });
   // @ts-expect-error unknown parameter
@@ -85,6 +104,8 @@ async function main(): Promise<void> {
       const code: string = error.code;
       const status: number | undefined = error.status;
       const retryable: boolean = error.retryable;
+      const action: string | undefined = error.action;
+      console.log(action);
       console.log(code, status, retryable, error.requestId, requestId, body, bytes, presigned, v3);
     }
   }

@@ -9,16 +9,22 @@ import { createApi } from '../api.mjs';
 // `__dirname` is dist/ once bundled as CommonJS.
 wasm.initSync({ module: readFileSync(join(__dirname, 'dms_taskflow_bg.wasm')) });
 
-// The variables the vendor's tools read. Only the one-shot functions (and the CLI) use them,
-// and only when given no credentials.
-function credentialsFromEnvironment() {
+// The variables the vendor's tools read, and DMS_ENDPOINT. Only the one-shot functions (and
+// the CLI) use them: the credentials when the input names none, the endpoint or region when
+// it names neither.
+function defaultsFromEnvironment() {
   const env = globalThis.process?.env ?? {};
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!accessKeyId && !accessKeySecret) return undefined;
-  return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
+  const defaults = {};
+  if (env.ALIBABA_CLOUD_ACCESS_KEY_ID || env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+    defaults.accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+    defaults.accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    defaults.securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined;
+  }
+  if (env.DMS_ENDPOINT) defaults.endpoint = env.DMS_ENDPOINT;
+  if (env.ALIBABA_CLOUD_REGION_ID) defaults.regionId = env.ALIBABA_CLOUD_REGION_ID;
+  return defaults;
 }
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, {
-  defaultCredentials: credentialsFromEnvironment,
+export const { DmsClient, DmsError, InstanceStatus, instanceStatusName, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, {
+  defaults: defaultsFromEnvironment,
 });

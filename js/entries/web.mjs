@@ -13,4 +13,4 @@ const deflated = new Uint8Array(binary.length);
 for (let i = 0; i < binary.length; i++) deflated[i] = binary.charCodeAt(i);
 wasm.initSync({ module: inflateSync(deflated, { out: new Uint8Array(wasmLength) }) });
 
-export const { DmsClient, DmsError, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm);
+export const { DmsClient, DmsError, InstanceStatus, instanceStatusName, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm);

@@ -19,7 +19,7 @@ pub const DEFAULT_ENDPOINT: &str = "https://dms-enterprise.aliyuncs.com/";
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// Client option names, in the order documented.
-pub const OPTION_NAMES: [&str; 15] = [
+pub const OPTION_NAMES: [&str; 16] = [
     "accessKeyId",
     "accessKeySecret",
     "securityToken",
@@ -27,6 +27,7 @@ pub const OPTION_NAMES: [&str; 15] = [
     "endpoint",
     "regionId",
     "network",
+    "signingHost",
     "signatureVersion",
     "fetch",
     "maxAttempts",
@@ -91,6 +92,10 @@ pub struct ClientConfig {
     provider: bool,
     /// The URL requests go to, always ending in `/`.
     pub endpoint: String,
+    /// The `host` a V3 signature covers: the `signingHost` option (the real DMS host when
+    /// `endpoint` is a proxy) or the endpoint's host, lower-case, without a default port.
+    /// The binding re-normalises it with the host's URL parser (IDN → punycode), as fetch does.
+    pub signing_host: String,
     pub retry: RetryPolicy,
     /// Time budget of one call, all attempts and backoffs included.
     pub timeout_ms: u32,
@@ -163,6 +168,10 @@ impl ClientConfig {
             optional_text(get("regionId"), "regionId", true)?,
             vpc,
         )?;
+        let signing_host = match optional_text(get("signingHost"), "signingHost", true)? {
+            Some(host) => signing_host_option(host)?,
+            None => endpoint_host(&endpoint),
+        };
         let defaults = RetryPolicy::default();
         let retry = RetryPolicy {
             max_attempts: integer_option(get("maxAttempts"), "maxAttempts", 1, 10)?.unwrap_or(defaults.max_attempts),
@@ -183,7 +192,7 @@ impl ClientConfig {
             (None, Some(_)) => Err("accessKeyId is missing (accessKeySecret was given)"),
             (Some(_), None) => Err("accessKeySecret is missing (accessKeyId was given)"),
         };
-        Ok(ClientConfig { credentials, provider: has_provider, endpoint, retry, timeout_ms, signature_version })
+        Ok(ClientConfig { credentials, provider: has_provider, endpoint, signing_host, retry, timeout_ms, signature_version })
     }
 
     /// Where this call's credentials come from, or the `MissingCredentials` error.
@@ -225,7 +234,7 @@ impl ClientConfig {
         match self.signature_version {
             SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
             SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, action, params, timestamp, nonce, method),
+            SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, &self.signing_host, action, params, timestamp, nonce, method),
         }
     }
 }
@@ -258,15 +267,14 @@ fn integer_option(value: Option<&Value>, name: &str, min: u32, max: u32) -> Resu
     match value {
         None | Some(Value::Undefined) => Ok(None),
         Some(Value::Number(n)) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max) => Ok(Some(*n as u32)),
-        Some(other) => Err(DmsError::invalid(concat(&[
-            name,
-            " must be an integer from ",
-            &min.to_string(),
-            " to ",
-            &max.to_string(),
-            "; got ",
-            &crate::request::params::describe(other),
-        ]))),
+        Some(other) => {
+            // The value itself when it is a whole number (`timeoutMs: 0`), which says most.
+            let got = match other {
+                Value::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => (*n as i64).to_string(),
+                other => crate::request::params::describe(other),
+            };
+            Err(DmsError::invalid(concat(&[name, " must be an integer from ", &min.to_string(), " to ", &max.to_string(), "; got ", &got])))
+        }
     }
 }
 
@@ -426,7 +434,8 @@ pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, par
 
 /// An ACS3-HMAC-SHA256 request: operation parameters in the query, an empty body, the
 /// common values in `x-acs-*` headers and the signature in `authorization`.
-pub fn sign_acs3(credentials: &Credentials, endpoint: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
+#[allow(clippy::too_many_arguments)]
+pub fn sign_acs3(credentials: &Credentials, endpoint: &str, host: &str, action: &str, query: Vec<(&str, &str)>, timestamp: &str, nonce: &str, method: &'static str) -> SignedRequest {
     // Rebound so its borrows may be as short as the locals signed with it.
     let mut query: Vec<(&str, &str)> = query;
     let body_hash = crate::signing::v3::sha256_hex(b"");
@@ -440,10 +449,9 @@ pub fn sign_acs3(credentials: &Credentials, endpoint: &str, action: &str, query:
     if let Some(token) = &credentials.security_token {
         acs_headers.push(("x-acs-security-token", token));
     }
-    let host = endpoint_host(endpoint);
     let signed = crate::signing::v3::sign_v3(crate::signing::v3::V3Input {
         method,
-        host: &host,
+        host,
         query: &mut query,
         acs_headers: &mut acs_headers,
         body: b"",
@@ -471,8 +479,17 @@ fn authority(rest: &str) -> &str {
     rest.get(..rest.bytes().position(|b| b == b'/').unwrap_or(rest.len())).unwrap_or("")
 }
 
+/// The `signingHost` option: a host name with an optional port, as DMS sees it over https
+/// (`dms-enterprise.aliyuncs.com`), lower-cased, `:443` dropped.
+fn signing_host_option(host: &str) -> Result<String, DmsError> {
+    if host.bytes().any(|b| matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\')) {
+        return Err(DmsError::invalid("signingHost must be a host name with an optional port, such as dms-enterprise.aliyuncs.com (no scheme or path)".into()));
+    }
+    Ok(endpoint_host(&concat(&["https://", host, "/"])))
+}
+
 /// `host[:port]` as an HTTP client sends it for `endpoint`: default ports left out.
-fn endpoint_host(endpoint: &str) -> String {
+pub fn endpoint_host(endpoint: &str) -> String {
     let (rest, default_port) = match crate::text::find(endpoint, "://") {
         Some(at) if endpoint.get(..at) == Some("https") => (endpoint.get(at + 3..).unwrap_or(""), ":443"),
         Some(at) => (endpoint.get(at + 3..).unwrap_or(""), ":80"),
@@ -585,6 +602,27 @@ mod tests {
     }
 
     #[test]
+    fn signing_host_signs_for_the_real_host_behind_a_proxy() {
+        let credentials = Credentials::new("testid".into(), "testsecret".into(), None);
+        let params = [("DagId", "7".to_string())];
+        let config = |pairs: &[(&str, &str)]| ClientConfig::from_options(&options(pairs), false).unwrap();
+        let direct = config(&[("endpoint", "https://dms-enterprise.aliyuncs.com"), ("signatureVersion", "v3")]);
+        let proxied = config(&[("endpoint", "https://admin.example.com/api/dms"), ("signatureVersion", "v3"), ("signingHost", "DMS-Enterprise.aliyuncs.com:443")]);
+        assert_eq!((direct.signing_host.as_str(), proxied.signing_host.as_str()), ("dms-enterprise.aliyuncs.com", "dms-enterprise.aliyuncs.com"));
+        let a = direct.sign_as(&credentials, "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n", "POST");
+        let b = proxied.sign_as(&credentials, "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n", "POST");
+        assert_eq!(a.headers, b.headers, "the same signature");
+        assert_eq!(b.url, "https://admin.example.com/api/dms/?DagId=7");
+        let unsigned = config(&[("endpoint", "https://admin.example.com/api/dms"), ("signatureVersion", "v3")]);
+        assert_eq!(unsigned.signing_host, "admin.example.com");
+        assert_ne!(unsigned.sign_as(&credentials, "StopTaskFlowInstance", &params, "2023-10-26T10:22:32Z", "n", "POST").headers, a.headers);
+        assert_eq!(config(&[("signingHost", "h:8443")]).signing_host, "h:8443");
+        for bad in ["https://dms-enterprise.aliyuncs.com", "h/x", "user@h", ""] {
+            assert!(ClientConfig::from_options(&options(&[("signingHost", bad)]), false).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn presigned_get_and_v3_requests() {
         let credentials = Credentials::new("testid".into(), "testsecret".into(), Some("tok".into()));
         let params = [("DagId", "7".to_string())];
@@ -598,7 +636,7 @@ mod tests {
         let expected = crate::signing::v1::rpc_signature("testsecret", &format!("GET&%2F&{}", crate::signing::encode::percent_encode(canonical)));
         assert_eq!(signature, crate::signing::encode::percent_encode(&expected));
 
-        let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");
+        let v3 = sign_acs3(&credentials, "http://127.0.0.1:8080/api/dms/", "127.0.0.1:8080", "StopTaskFlowInstance", param_pairs(&params), "2023-10-26T10:22:32Z", "n2", "POST");
         assert_eq!(v3.url, "http://127.0.0.1:8080/api/dms/?DagId=7");
         let names: Vec<_> = v3.headers.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256", "x-acs-security-token", "authorization"]);

@@ -112,7 +112,7 @@ impl DmsClient {
 }
 
 /// `stopTaskFlowInstance({ accessKeyId, accessKeySecret, dagId, dagInstanceId, ... }, { signal, timeoutMs })`.
-/// `fallback` holds credentials from the environment (Node entry), used when the input has none.
+/// `fallback` holds defaults from the environment (Node entry): credentials, used when the input names none, and the endpoint or region, used when it names neither.
 #[wasm_bindgen(js_name = stopTaskFlowInstance)]
 pub fn stop_task_flow_instance_once(input: JsValue, options: JsValue, fallback: JsValue) -> Promise {
     one_shot("StopTaskFlowInstance", &input, &options, &fallback)
@@ -188,8 +188,18 @@ fn client_from(options: Vec<(String, JsValue)>) -> Result<Client, DmsError> {
         }
     }
     let [fetch, provider, on_request, on_response] = functions;
+    let mut config = ClientConfig::from_options(&rest, provider.is_some())?;
+    // The host fetch will send, from the host's own URL parser (an IDN becomes punycode).
+    let url = if rest.iter().any(|(key, value)| key == "signingHost" && *value != Value::Undefined) {
+        concat(&["https://", &config.signing_host, "/"])
+    } else {
+        config.endpoint.clone()
+    };
+    if let Some(host) = crate::wasm::convert::url_host(&url) {
+        config.signing_host = host;
+    }
     Ok(Client {
-        config: ClientConfig::from_options(&rest, provider.is_some())?,
+        config,
         fetch,
         provider,
         on_request,
@@ -270,12 +280,16 @@ fn one_shot(action: &str, input: &JsValue, options: &JsValue, fallback: &JsValue
                 params.push((Cow::Owned(key), to_value(&value)));
             }
         }
-        // Credentials from the environment only when the input names none at all.
-        let names_credentials = client_options
-            .iter()
-            .any(|(key, value)| !value.is_undefined() && matches!(key.as_str(), "accessKeyId" | "accessKeySecret" | "securityToken" | "credentials"));
-        if !names_credentials {
-            client_options.extend(raw_entries(fallback, "default credentials").unwrap_or_default());
+        // Defaults from the environment: credentials only when the input names none at all,
+        // the endpoint or region only when it names neither.
+        let names = |keys: &[&str]| client_options.iter().any(|(key, value)| !value.is_undefined() && keys.contains(&key.as_str()));
+        const CREDENTIALS: [&str; 4] = ["accessKeyId", "accessKeySecret", "securityToken", "credentials"];
+        const LOCATION: [&str; 2] = ["endpoint", "regionId"];
+        let (names_credentials, names_location) = (names(&CREDENTIALS), names(&LOCATION));
+        for (key, value) in raw_entries(fallback, "defaults").unwrap_or_default() {
+            if (!names_credentials && CREDENTIALS.contains(&key.as_str())) || (!names_location && LOCATION.contains(&key.as_str())) {
+                client_options.push((key, value));
+            }
         }
         let client = client_from(client_options)?;
         let wire = validate(op, &params, Naming::Camel).map_err(|mut error| {

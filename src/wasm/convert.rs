@@ -43,6 +43,18 @@ extern "C" {
     fn get_time(this: &Receiver) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, method)]
     fn push(this: &Receiver, value: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+    #[wasm_bindgen(catch, constructor, js_class = URL)]
+    fn new(text: &str) -> Result<Url, JsValue>;
+}
+
+/// `new URL(text).host`: the host as fetch sends it (lower case, IDN as punycode, no default
+/// port); `None` when there is no URL parser or it refuses the text.
+pub fn url_host(text: &str) -> Option<String> {
+    let url = Url::new(text).ok()?;
+    Reflect::get(&url, &JsValue::from_str("host")).ok()?.as_string().filter(|host| !host.is_empty())
 }
 
 thread_local! {

@@ -81,10 +81,20 @@ pub async fn send(custom_fetch: Option<&Function>, request: &SignedRequest, canc
     let status = || part(1).as_f64().map_or(0, |status| status as u16);
     match part(0).as_f64().map_or(u32::MAX, |step| step as u32) {
         NO_FETCH => Err(DmsError::client(codes::UNSUPPORTED_RUNTIME, "this runtime has no global fetch; pass one as the fetch client option".into()).into()),
-        FETCH_FAILED => Err(failed(part(1))),
+        FETCH_FAILED => Err(cancel.failure().unwrap_or_else(|| {
+            let mut failure = network_failure(&request.url, part(1));
+            if part(2).is_truthy() {
+                failure.error.retryable = false;
+            }
+            if part(3).is_truthy() {
+                failure.error.message.push_str(CORS_HINT);
+            }
+            failure
+        })),
         NOT_READ if part(1).is_truthy() => Err(redirected(&request.url, 0).into()),
         NOT_READ => match part(2).as_f64() {
-            Some(s) if (300.0..400.0).contains(&s) && s.fract() == 0.0 => Err(redirected(&request.url, s as u16).into()),
+            Some(s) if REDIRECTS.contains(&s) => Err(redirected(&request.url, s as u16).into()),
+            Some(s) if (300.0..400.0).contains(&s) && s.fract() == 0.0 => Err(unexpected_status(&request.url, s as u16).into()),
             _ => Err(not_a_response().into()),
         },
         BODY_FAILED => {
@@ -175,6 +185,17 @@ pub fn settle_later(value: &JsValue) -> Promise {
         // A resolve function never throws; a throwing thenable rejects the promise instead.
         let _ = resolve.call1(&JsValue::UNDEFINED, value);
     })
+}
+
+/// The statuses fetch treats as redirects; other 3xx (`304 Not Modified`, ...) are not.
+const REDIRECTS: [f64; 5] = [301.0, 302.0, 303.0, 307.0, 308.0];
+
+const CORS_HINT: &str = " (in a web page, a cross-origin request that CORS refused fails this way too: DMS does not allow calls from web pages, so send them through a same-origin proxy, as the README's browser section shows)";
+
+/// A 3xx that is not a redirect: DMS never sends one, so something in between answered.
+fn unexpected_status(url: &str, status: u16) -> DmsError {
+    let message = concat(&["the endpoint ", url, " answered HTTP ", &status.to_string(), ", which is not a DMS answer (a cache or proxy in between?)"]);
+    DmsError { status: Some(status), ..DmsError::client(codes::INVALID_RESPONSE, message) }
 }
 
 fn redirected(url: &str, status: u16) -> DmsError {
