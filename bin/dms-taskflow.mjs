@@ -6,12 +6,18 @@
 // Exit codes: 0 success, 1 a DMS or network error, 2 a usage error, 3 missing credentials,
 // 130 interrupted (Ctrl-C).
 import { readFileSync } from 'node:fs';
-import { DmsClient, DmsError } from '../dist/node.mjs';
+import { DmsClient, DmsError, InstanceStatus } from '../dist/node.mjs';
 
-const STATUSES = ['waiting', 'running', 'suspended', 'failed', 'succeeded', 'completed'];
+// ListTaskFlowInstance's Status names, the package's vocabulary (index = number).
+const STATUSES = Object.keys(InstanceStatus);
 const TRIGGERS = ['periodic', 'manual'];
 // ListTaskFlow's Status, as the API reference documents it (index = number).
 const FLOW_STATUSES = ['invalid', 'scheduling off', 'scheduled'];
+const STATUS_LIST = STATUSES.map((name, number) => `${name} (${number})`).join(', ');
+
+const INT64_MAX = (1n << 63n) - 1n;
+const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit, which waitForInstance keeps
+const MIN_INTERVAL_MS = 10; // waitForInstance's floor
 
 const GLOBAL_HELP = `Usage: dms-taskflow [global flags] <command> [arguments]
 
@@ -23,14 +29,16 @@ Commands:
   resume <dagId> <dagInstanceId> <dagVersion>     resume a suspended instance
   rerun <dagId> <dagInstanceId> [dagVersion]      run a finished instance again
   flows                                           list the task flows
-  list <dagId> [--status NAME] [--page N] [--page-size N]
+  list <dagId> [--status STATUS] [--page N] [--page-size N]
                                                   list a task flow's instances
-  wait <dagId> <dagInstanceId> [--until NAME[,NAME]] [--interval MS] [--timeout MS]
+  wait <dagId> <dagInstanceId> [--until STATUS[,STATUS]] [--interval MS] [--timeout MS]
                                                   wait until an instance reaches a status
   call <Action> [key=value | key:=json]...        any DMS action, parameters by wire name
   emulator [--port N] [--model full|instances]    run a local DMS emulator on 127.0.0.1, for
                                                   tests and demos (dms-taskflow emulator --help)
   help [command]                                  this text, or a command's
+
+Ids (dagId, dagInstanceId, --tid) are whole numbers such as 1001, up to 9223372036854775807.
 
 Global flags:
   --endpoint URL   the DMS endpoint (default https://dms-enterprise.aliyuncs.com)
@@ -40,13 +48,22 @@ Global flags:
   --help, -h       help (also after a command: dms-taskflow stop --help)
   --version        the package version
 
-Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and, with STS
-credentials, ALIBABA_CLOUD_SECURITY_TOKEN.
+Environment:
+  ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET
+                   the credentials (required)
+  ALIBABA_CLOUD_SECURITY_TOKEN
+                   the token, with STS credentials
+  DMS_ENDPOINT     the endpoint when neither --endpoint nor --region is given
+  ALIBABA_CLOUD_REGION_ID
+                   the region when none of --endpoint, --region, DMS_ENDPOINT is given
 
-Statuses: ${STATUSES.join(', ')} (completed: finished otherwise, e.g. stopped).
+Statuses: ${STATUS_LIST}.
+  --status and --until take a name or its number; a stopped instance reports completed.
 Exit codes: 0 success, 1 DMS or network error, 2 usage error, 3 missing credentials,
 130 interrupted.
 `;
+
+const IDS_HELP = '  dagId, dagInstanceId  ids: whole numbers such as 1001 (from the flows and list commands)\n';
 
 const COMMANDS = {
   stop: {
@@ -54,7 +71,7 @@ const COMMANDS = {
     help: `Usage: dms-taskflow stop <dagId> <dagInstanceId>
 
 Stops a running or suspended instance (StopTaskFlowInstance).
-  --json prints the result: { "requestId": "...", "success": true }
+${IDS_HELP}  --json prints the result: { "requestId": "...", "success": true }
 `,
   },
   suspend: {
@@ -62,7 +79,7 @@ Stops a running or suspended instance (StopTaskFlowInstance).
     help: `Usage: dms-taskflow suspend <dagId> <dagInstanceId>
 
 Suspends a running instance (SuspendTaskFlowInstance).
-  --json prints the result: { "requestId": "...", "success": true }
+${IDS_HELP}  --json prints the result: { "requestId": "...", "success": true }
 `,
   },
   resume: {
@@ -70,7 +87,7 @@ Suspends a running instance (SuspendTaskFlowInstance).
     help: `Usage: dms-taskflow resume <dagId> <dagInstanceId> <dagVersion>
 
 Resumes a suspended instance (ResumeTaskFlowInstance); dagVersion must be the instance's.
-  --json prints the result: { "requestId": "...", "success": true }
+${IDS_HELP}  --json prints the result: { "requestId": "...", "success": true }
 `,
   },
   rerun: {
@@ -79,7 +96,7 @@ Resumes a suspended instance (ResumeTaskFlowInstance); dagVersion must be the in
     help: `Usage: dms-taskflow rerun <dagId> <dagInstanceId> [dagVersion]
 
 Runs a stopped, failed or succeeded instance again (ReRunTaskFlowInstance).
-  --json prints the result: { "requestId": "...", "success": true }
+${IDS_HELP}  --json prints the result: { "requestId": "...", "success": true }
 `,
   },
   flows: {
@@ -94,26 +111,31 @@ owner, and the status and start of the latest run.
   list: {
     args: ['dagId'],
     flags: { '--status': 'status', '--page': 'page', '--page-size': 'pageSize' },
-    help: `Usage: dms-taskflow list <dagId> [--status NAME] [--page N] [--page-size N]
+    help: `Usage: dms-taskflow list <dagId> [--status STATUS] [--page N] [--page-size N]
 
-Lists a task flow's instances (ListTaskFlowInstance) as a table, oldest first.
-  --status NAME    only instances in that status (${STATUSES.join(', ')})
+Lists a task flow's instances (ListTaskFlowInstance) as a table, oldest first, with
+their status by name.
+  --status STATUS  only instances in that status, a name or its number:
+                   ${STATUS_LIST}
   --page N         the page, from 1 (default 1)
-  --page-size N    instances per page (default 20)
+  --page-size N    instances per page, from 1 (default 20)
   --json prints the result: { "requestId", "success", "totalCount", "dagInstanceList": [...] }
 `,
   },
   wait: {
     args: ['dagId', 'dagInstanceId'],
     flags: { '--until': 'until', '--interval': 'interval', '--timeout': 'timeout' },
-    help: `Usage: dms-taskflow wait <dagId> <dagInstanceId> [--until NAME[,NAME]] [--interval MS] [--timeout MS]
+    help: `Usage: dms-taskflow wait <dagId> <dagInstanceId> [--until STATUS[,STATUS]] [--interval MS] [--timeout MS]
 
 Polls the instance until its status is one of --until (client.waitForInstance).
-  --until NAMES    comma-separated statuses (${STATUSES.join(', ')});
-                   default: failed,succeeded,completed
-  --interval MS    between polls (default 5000)
-  --timeout MS     give up with code Timeout after this (default 600000)
-Progress: one updating line on a terminal, a line per status change otherwise.
+  --until STATUS[,STATUS]
+                   the statuses to stop at, names or numbers:
+                   ${STATUS_LIST};
+                   default: failed,succeeded,completed (a stopped instance reports completed)
+  --interval MS    milliseconds between polls, ${MIN_INTERVAL_MS} to ${MAX_TIMER_MS} (default 5000)
+  --timeout MS     give up with code Timeout after this many milliseconds, 1 to ${MAX_TIMER_MS}
+                   (default 600000)
+Progress: one updating line on a terminal, a line per status change otherwise; none with --json.
   --json prints the result: { "status", "statusCode", "polls", "elapsedMs", "instance" }
 `,
   },
@@ -151,7 +173,8 @@ function parseArgs(argv) {
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (!token.startsWith('-') || token === '-') {
+    // `-1` is a (malformed) id, not a flag: let the id check say so.
+    if (!token.startsWith('-') || token === '-' || /^-[0-9.]/.test(token)) {
       positionals.push(token);
       continue;
     }
@@ -194,16 +217,80 @@ function parseArgs(argv) {
   return { globals, command, positionals, flags };
 }
 
-function positiveInteger(name, text) {
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+/** An id typed by the user → its canonical decimal string (what the library sends). */
+function idArgument(name, text, example = '1001') {
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${name} must be a whole number such as ${example}; got ${JSON.stringify(text)}`);
+  const id = BigInt(text);
+  if (id > INT64_MAX) throw new UsageError(`${name} must be a whole number up to ${INT64_MAX}; got ${JSON.stringify(text)}`);
+  return id.toString();
 }
 
-function statusName(flag, text) {
-  if (!STATUSES.includes(text)) throw new UsageError(`${flag}: unknown status ${JSON.stringify(text)} (one of ${STATUSES.join(', ')})`);
-  return text;
+function wholeNumberFlag(flag, text, { min, max, unit = '' }) {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${flag} must be a whole number${unit} from ${min} to ${max}; got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** A status name or its number (0-5) → its number. */
+function statusArgument(flag, text) {
+  const word = text.trim().toLowerCase();
+  const number = /^[0-9]+$/.test(word) ? Number(word) : STATUSES.indexOf(word);
+  if (number >= 0 && number < STATUSES.length) return number;
+  const hint = word === 'stopped' ? '; a stopped instance reports completed' : '';
+  throw new UsageError(`${flag}: unknown status ${JSON.stringify(text)}; use a name or its number: ${STATUS_LIST}${hint}`);
+}
+
+/**
+ * The command's arguments and flags, checked and converted before anything is sent (and
+ * before credentials are looked at): a malformed one is a usage error naming what was typed.
+ */
+function readInput(command, positionals, flags, globals) {
+  const input = {};
+  if (globals.tid !== undefined) input.tid = idArgument('--tid', globals.tid, '3');
+  if (command === 'flows') return input;
+  if (command === 'call') {
+    input.action = positionals[0];
+    input.params = Object.fromEntries(positionals.slice(1).map(wireParam));
+    return input;
+  }
+  input.dagId = idArgument('dagId', positionals[0]);
+  if (positionals.length > 1) input.dagInstanceId = idArgument('dagInstanceId', positionals[1], '5001');
+  if (positionals.length > 2) {
+    if (positionals[2].trim() === '') throw new UsageError('dagVersion must not be empty');
+    input.dagVersion = positionals[2];
+  }
+  if (command === 'list') {
+    input.page = flags['--page'] === undefined ? 1 : wholeNumberFlag('--page', flags['--page'], { min: 1, max: Number.MAX_SAFE_INTEGER });
+    input.pageSize = flags['--page-size'] === undefined ? 20 : wholeNumberFlag('--page-size', flags['--page-size'], { min: 1, max: Number.MAX_SAFE_INTEGER });
+    if (flags['--status'] !== undefined) input.status = statusArgument('--status', flags['--status']);
+  }
+  if (command === 'wait') {
+    if (flags['--until'] !== undefined) input.until = flags['--until'].split(',').map((text) => STATUSES[statusArgument('--until', text)]);
+    if (flags['--interval'] !== undefined) {
+      input.intervalMs = wholeNumberFlag('--interval', flags['--interval'], { min: MIN_INTERVAL_MS, max: MAX_TIMER_MS, unit: ' of milliseconds' });
+    }
+    if (flags['--timeout'] !== undefined) {
+      input.timeoutMs = wholeNumberFlag('--timeout', flags['--timeout'], { min: 1, max: MAX_TIMER_MS, unit: ' of milliseconds' });
+    }
+  }
+  return input;
+}
+
+/**
+ * Where to send: flags first, then the environment; within each, an endpoint wins over a
+ * region (as in the library). `names` says where each client option came from, for errors.
+ */
+function connectionOptions(globals, env) {
+  for (const [flag, option, value] of [['--endpoint', 'endpoint', globals.endpoint], ['--region', 'regionId', globals.region]]) {
+    if (value === undefined) continue;
+    if (value.trim() === '') throw new UsageError(`${flag} needs a value`);
+    return { options: { [option]: value }, names: { [option]: flag } };
+  }
+  if (env.DMS_ENDPOINT) return { options: { endpoint: env.DMS_ENDPOINT }, names: { endpoint: 'DMS_ENDPOINT' } };
+  if (env.ALIBABA_CLOUD_REGION_ID) return { options: { regionId: env.ALIBABA_CLOUD_REGION_ID }, names: { regionId: 'ALIBABA_CLOUD_REGION_ID' } };
+  return { options: {}, names: {} };
 }
 
 /** `key=value` (a string) or `key:=json` (parsed) → [key, value]. */
@@ -283,12 +370,10 @@ function printList(dagId, page, result) {
 
 // --- commands ------------------------------------------------------------------------
 
-async function run(client, command, args, flags, globals, signal) {
-  const json = Boolean(globals.json);
-  const tid = globals.tid;
+async function run(client, command, input, json, signal) {
+  const { tid, dagId, dagInstanceId, dagVersion } = input;
   const withTid = (params) => (tid === undefined ? params : { ...params, tid });
   const callOptions = { signal };
-  const [dagId, dagInstanceId] = args;
   const simple = {
     stop: ['stopTaskFlowInstance', 'Stopped'],
     suspend: ['suspendTaskFlowInstance', 'Suspended'],
@@ -298,10 +383,10 @@ async function run(client, command, args, flags, globals, signal) {
   if (Object.hasOwn(simple, command)) {
     const [method, verb] = simple[command];
     const params = withTid({ dagId, dagInstanceId });
-    if (args[2] !== undefined) params.dagVersion = args[2];
+    if (dagVersion !== undefined) params.dagVersion = dagVersion;
     const result = await client[method](params, callOptions);
     if (json) printJson(result);
-    else out(`${verb} instance ${dagInstanceId} of task flow ${dagId}${args[2] !== undefined ? ` at version ${args[2]}` : ''}${requestNote(result)}.`);
+    else out(`${verb} instance ${dagInstanceId} of task flow ${dagId}${dagVersion !== undefined ? ` at version ${dagVersion}` : ''}${requestNote(result)}.`);
     return;
   }
   if (command === 'flows') {
@@ -311,20 +396,16 @@ async function run(client, command, args, flags, globals, signal) {
     return;
   }
   if (command === 'list') {
-    const page = flags['--page'] === undefined ? 1 : positiveInteger('--page', flags['--page']);
-    const pageSize = flags['--page-size'] === undefined ? 20 : positiveInteger('--page-size', flags['--page-size']);
-    const params = withTid({ dagId, pageIndex: page, pageSize });
-    if (flags['--status'] !== undefined) params.status = STATUSES.indexOf(statusName('--status', flags['--status']));
+    const params = withTid({ dagId, pageIndex: input.page, pageSize: input.pageSize });
+    if (input.status !== undefined) params.status = input.status;
     const result = await client.listTaskFlowInstance(params, callOptions);
     if (json) printJson(result);
-    else printList(dagId, page, result);
+    else printList(dagId, input.page, result);
     return;
   }
   if (command === 'wait') {
     const options = withTid({ dagId, dagInstanceId, signal });
-    if (flags['--until'] !== undefined) options.until = flags['--until'].split(',').map((name) => statusName('--until', name.trim()));
-    if (flags['--interval'] !== undefined) options.intervalMs = positiveInteger('--interval', flags['--interval']);
-    if (flags['--timeout'] !== undefined) options.timeoutMs = positiveInteger('--timeout', flags['--timeout']);
+    for (const name of ['until', 'intervalMs', 'timeoutMs']) if (input[name] !== undefined) options[name] = input[name];
     const tty = !json && Boolean(process.stdout.isTTY);
     let lastStatus;
     let lineOpen = false;
@@ -352,20 +433,20 @@ async function run(client, command, args, flags, globals, signal) {
     return;
   }
   if (command === 'call') {
-    const [action, ...rest] = args;
-    const params = Object.fromEntries(rest.map(wireParam));
+    const params = { ...input.params };
     if (tid !== undefined && !('Tid' in params)) params.Tid = tid;
-    const result = await client.call(action, params, callOptions);
+    const result = await client.call(input.action, params, callOptions);
     printJson(result);
   }
 }
 
 // --- main --------------------------------------------------------------------------------
 
-function fail(code, message, exitCode, { json = false, error } = {}) {
+/** `detail`: the JSON error's fields over the DmsError's (a reworded message). */
+function fail(code, message, exitCode, { json = false, error, detail: override } = {}) {
   process.stderr.write(`error: ${code}: ${message}\n`);
   if (json) {
-    const detail = error instanceof DmsError ? error.toJSON() : { code, message };
+    const detail = error instanceof DmsError ? { ...error.toJSON(), ...override } : { code, message };
     out(JSON.stringify({ error: detail }, null, 2));
   }
   process.exitCode = exitCode;
@@ -407,6 +488,17 @@ async function main(argv) {
     return;
   }
 
+  let input;
+  let connection;
+  try {
+    input = readInput(command, positionals, flags, globals);
+    connection = connectionOptions(globals, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail('UsageError', `${error.message} (see dms-taskflow ${command} --help)`, 2, { json: globals.json });
+    return;
+  }
+
   const env = process.env;
   const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
   const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
@@ -415,33 +507,60 @@ async function main(argv) {
     return;
   }
 
+  let client;
+  try {
+    client = new DmsClient({ accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined, ...connection.options });
+  } catch (error) {
+    if (!(error instanceof DmsError)) throw error;
+    // The library names its options; the user set a flag or a variable.
+    const names = { ...CREDENTIAL_VARIABLES, ...connection.names };
+    fail('UsageError', withOptionNames(error.message, names), 2, { json: globals.json });
+    return;
+  }
+
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
   try {
-    const client = new DmsClient({
-      accessKeyId,
-      accessKeySecret,
-      securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined,
-      endpoint: globals.endpoint,
-      regionId: globals.region,
-    });
-    await run(client, command, positionals, flags, globals, controller.signal);
+    await run(client, command, input, Boolean(globals.json), controller.signal);
   } catch (error) {
-    if (error instanceof UsageError) {
-      fail('UsageError', `${error.message} (see dms-taskflow ${command} --help)`, 2, { json: globals.json });
-    } else if (error instanceof DmsError) {
+    if (error instanceof DmsError) {
       const note = error.requestId ? ` (request ${error.requestId})` : '';
-      // Refused before anything was sent (a malformed id, an unknown parameter): a usage error.
+      // Refused before anything was sent (a malformed `call` parameter): a usage error.
       const usageError = (error.code === 'InvalidParameter' || error.code === 'MissingParameter') && error.status === undefined;
       const exitCode = controller.signal.aborted ? 130 : error.code === 'MissingCredentials' ? 3 : usageError ? 2 : 1;
-      fail(error.code, `${oneLine(error.message)}${note}`, exitCode, { json: globals.json, error });
+      const message = usageError ? forCommandLine(error.message) : error.message;
+      fail(error.code, `${oneLine(message)}${note}`, exitCode, { json: globals.json, error, detail: { message } });
     } else {
       fail(error?.name ?? 'Error', oneLine(String(error?.message ?? error)), 1, { json: globals.json });
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+const CREDENTIAL_VARIABLES = {
+  accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+};
+
+/** A client-option error with each option named as the user set it (`regionId` → `--region`). */
+function withOptionNames(message, names) {
+  const text = message.replace(/^\w+/, (word) => names[word] ?? word);
+  // A --region flag wins over DMS_ENDPOINT, so only --endpoint helps then.
+  const instead = names.regionId === '--region' ? '(or give --endpoint URL)' : '(or set DMS_ENDPOINT or give --endpoint URL)';
+  return oneLine(text.replace('(or pass endpoint)', instead));
+}
+
+/**
+ * The library states its rules for JS callers (bigints, safe-integer numbers); `call` users
+ * type text and JSON, so those parts are reworded.
+ */
+function forCommandLine(message) {
+  return message
+    .replace(', as a safe-integer number, a bigint or a decimal string', '')
+    .replace(/a number beyond 2\^53-1, which JS cannot hold exactly \(pass a bigint or a decimal string\)/, 'a JSON number beyond 2^53-1, which loses digits (write key=value instead)');
 }
 
 function oneLine(text) {

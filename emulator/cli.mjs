@@ -5,6 +5,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEED, MODELS, startEmulator } from './index.mjs';
+import { LIST_STATUS_CODES } from './state.mjs';
+
+// The status names of ListTaskFlowInstance's Status numbers, as `dms-taskflow list` and
+// waitForInstance print them (index = number): the printout speaks the same words.
+const STATUS_NAMES = ['waiting', 'running', 'suspended', 'failed', 'succeeded', 'completed'];
+const statusName = (state) => STATUS_NAMES[LIST_STATUS_CODES[state]] ?? state;
 
 const USAGE = `Usage: dms-taskflow emulator [options]     (or: node emulator/cli.mjs [options])
 
@@ -130,7 +136,7 @@ export async function runEmulatorCli(argv) {
   }
   console.log('Task-flow instances (dagId / dagInstanceId: status, dagVersion):');
   for (const instance of emulator.listInstances()) {
-    console.log(`  ${instance.dagId} / ${instance.dagInstanceId}: ${instance.status}, ${instance.dagVersion}`);
+    console.log(`  ${instance.dagId} / ${instance.dagInstanceId}: ${statusName(instance.status)}, ${instance.dagVersion}`);
   }
 
   if (emulator.model === 'full') {
