@@ -160,6 +160,36 @@ for (const [name, bundle] of Object.entries(bundlers)) {
   });
 }
 
+/**
+ * A console's backend on 127.0.0.1: STS credentials at /console/dms-credentials, /api/dms/*
+ * proxied to `upstream` (headers unchanged, or with Host rewritten to the upstream's as a
+ * plain reverse proxy does; each proxied request noted in `proxied`), everything else from
+ * the static build. Closed when the test ends.
+ */
+async function consoleBackend(t, { sts, upstream, statics, rewriteHost = false, proxied = [] }) {
+  const backend = http.createServer((req, res) => {
+    if (req.url === '/console/dms-credentials') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(sts));
+    } else if (req.url.startsWith('/api/dms')) {
+      proxied.push({ method: req.method, host: req.headers.host });
+      const headers = rewriteHost ? { ...req.headers, host: upstream.host } : req.headers;
+      const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    } else {
+      http.get(new URL(req.url, statics.url), (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      });
+    }
+  });
+  await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => backend.close(resolve)));
+  return backend;
+}
+
 // The README's browser-console pattern, for real: the page gets STS credentials from its
 // own backend and calls DMS through a same-origin proxy path. The emulator sends no CORS
 // headers here, so this only works because nothing crosses origins.
@@ -179,26 +209,7 @@ test('browser admin console: same-origin proxy path and STS credentials from the
 
   const statics = await serve(out);
   t.after(statics.close);
-  // The console's backend: credentials at /console/dms-credentials, /api/dms/* proxied
-  // unchanged to DMS (here the emulator), everything else from the static build.
-  const backend = http.createServer((req, res) => {
-    if (req.url === '/console/dms-credentials') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(sts));
-    } else if (req.url.startsWith('/api/dms')) {
-      const forward = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(forward);
-    } else {
-      http.get(new URL(req.url, statics.url), (answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(res);
-      });
-    }
-  });
-  await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => backend.close(resolve)));
+  const backend = await consoleBackend(t, { sts, upstream, statics });
 
   const context = await browser.newContext();
   t.after(() => context.close());
@@ -216,4 +227,161 @@ test('browser admin console: same-origin proxy path and STS credentials from the
   assert.equal(request.path, '/api/dms/');
   assert.equal(request.params.SecurityToken, sts.securityToken);
   assert.equal(request.accessKeyId, sts.accessKeyId);
+});
+
+/** Bundles `browser/<fixture>` with esbuild as a page app inside the consumer project; resolves to its output directory. */
+async function buildFixturePage(name, fixture) {
+  const app = join(consumer, name);
+  const out = join(app, 'out');
+  rmSync(app, { recursive: true, force: true });
+  mkdirSync(join(app, 'src'), { recursive: true });
+  cpSync(join(here, 'browser', fixture), join(app, 'src/page.mjs'));
+  await bundlers.esbuild(app, out);
+  return out;
+}
+
+/** A new page in its own context (closed by t.after), and the page errors and console errors it gets. */
+async function watchedPage(t) {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push({ pageError: String(error) }));
+  page.on('console', (m) => m.type() === 'error' && problems.push({ text: m.text(), url: m.location().url }));
+  return { page, problems };
+}
+
+/** Waits for the fixture's JSON report in the page's body and parses it. */
+async function pageResults(page) {
+  await page.waitForFunction(() => document.body.textContent.startsWith('{'), null, { timeout: PAGE_TIMEOUT_MS });
+  return JSON.parse(await page.textContent('body'));
+}
+
+// A plain reverse proxy (nginx `proxy_pass`) sends the upstream's host as Host. The V1
+// signature does not cover the host, so V1 works through it; V3 signs the host header, so it
+// works only when the page signs for the upstream host with `signingHost`.
+test('browser admin console: a Host-rewriting reverse proxy, V1, V3 and V3 with signingHost', async (t) => {
+  const out = await buildFixturePage('browser-signing-host', 'signing-host.mjs');
+
+  const { startEmulator, DEFAULT_ACCOUNTS } = await import('../../emulator/index.mjs');
+  const emulator = await startEmulator({ pathPrefix: '/api/dms' });
+  t.after(() => emulator.close());
+  for (const dagInstanceId of ['5101', '5102', '5103']) emulator.addInstance({ dagId: '1001', dagInstanceId, status: 'running', dagVersion: '3' });
+  const sts = DEFAULT_ACCOUNTS.find((account) => account.securityToken);
+  const upstream = new URL(emulator.url);
+
+  const statics = await serve(out);
+  t.after(statics.close);
+  const proxied = [];
+  const backend = await consoleBackend(t, { sts, upstream, statics, rewriteHost: true, proxied });
+  const origin = `http://127.0.0.1:${backend.address().port}`;
+
+  const { page, problems } = await watchedPage(t);
+  await page.goto(`${origin}/?${new URLSearchParams({ upstream: upstream.host })}`);
+  const { v1, v3, v3SigningHost } = await pageResults(page);
+
+  assert.equal(v1.ok, true, `V1 through the proxy: ${JSON.stringify(v1)}`);
+  assert.match(v1.requestId, /^[0-9A-F-]{36}$/);
+  // Signed for the page's origin, checked by the upstream for its own host.
+  assert.equal(v3.ok, false);
+  assert.deepEqual(
+    { isDmsError: v3.isDmsError, code: v3.code, status: v3.status, retryable: v3.retryable },
+    { isDmsError: true, code: 'SignatureDoesNotMatch', status: 400, retryable: false },
+  );
+  assert.equal(v3SigningHost.ok, true, `V3 with signingHost: ${JSON.stringify(v3SigningHost)}`);
+  assert.match(v3SigningHost.requestId, /^[0-9A-F-]{36}$/);
+
+  assert.equal(emulator.getInstance('1001', '5101').status, 'stopped');
+  assert.equal(emulator.getInstance('1001', '5102').status, 'running', 'the refused V3 call changed nothing');
+  assert.equal(emulator.getInstance('1001', '5103').status, 'stopped');
+  assert.deepEqual(
+    emulator.requests.map((r) => [r.path, r.params.DagInstanceId, r.signatureVersion ?? 'v1', r.status, r.code, r.accessKeyId]),
+    [
+      ['/api/dms/', '5101', 'v1', 200, null, sts.accessKeyId],
+      ['/api/dms/', '5102', 'v3', 400, 'SignatureDoesNotMatch', sts.accessKeyId],
+      ['/api/dms/', '5103', 'v3', 200, null, sts.accessKeyId],
+    ],
+  );
+  // All three were same-origin (Host is the page's), so V3's x-acs-* headers caused no preflight.
+  assert.deepEqual(proxied, Array(3).fill({ method: 'POST', host: new URL(origin).host }));
+  // Chromium logs the 400 answer to the V3 call without signingHost; nothing else.
+  assert.deepEqual(problems, [
+    { text: 'Failed to load resource: the server responded with a status of 400 (Bad Request)', url: `${origin}/api/dms/?DagId=1001&DagInstanceId=5102` },
+  ]);
+});
+
+// In a page, a fetch that CORS refused rejects like any network failure ("Failed to fetch").
+// When the endpoint is another origin, the NetworkError says CORS may be why; when it is the
+// page's own origin, it does not.
+test('browser: a failed cross-origin fetch hints at CORS and a same-origin proxy; a same-origin one does not', async (t) => {
+  const out = await buildFixturePage('browser-network-error', 'network-error-hint.mjs');
+
+  // Another origin that answers like a server with no CORS support: 200, no CORS headers.
+  const crossHits = [];
+  const cross = http.createServer((req, res) => {
+    crossHits.push(req.method);
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+  });
+  await new Promise((resolve) => cross.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => cross.close(resolve)));
+
+  // The page's origin: the static build, and /api/dropped, which drops the connection unanswered.
+  const statics = await serve(out);
+  t.after(statics.close);
+  const droppedHits = [];
+  const site = http.createServer((req, res) => {
+    if (req.url.startsWith('/api/dropped')) {
+      droppedHits.push(req.method);
+      req.socket.destroy();
+    } else {
+      // Connection: close, so the page's fetch to /api/dropped opens a fresh connection:
+      // Chromium sends a request again by itself when a reused keep-alive connection
+      // closes unanswered, which would show up here as a second hit.
+      http.get(new URL(req.url, statics.url), (answer) => {
+        res.writeHead(answer.statusCode, { ...answer.headers, connection: 'close' });
+        answer.pipe(res);
+      });
+    }
+  });
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => site.close(resolve)));
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  const crossOrigin = `http://127.0.0.1:${cross.address().port}`;
+
+  const { page, problems } = await watchedPage(t);
+  await page.goto(`${origin}/?${new URLSearchParams({ crossOrigin })}`);
+  const results = await pageResults(page);
+
+  const hint =
+    "(in a web page, a cross-origin request that CORS refused fails this way too: DMS does not allow calls from web pages, so send them through a same-origin proxy, as the README's browser section shows)";
+  const { crossOrigin: refused, sameOrigin: dropped } = results;
+  assert.deepEqual(
+    { ok: refused.ok, isDmsError: refused.isDmsError, code: refused.code, status: refused.status, retryable: refused.retryable },
+    { ok: false, isDmsError: true, code: 'NetworkError', status: undefined, retryable: true },
+  );
+  assert.match(refused.message, /CORS/);
+  assert.match(refused.message, /same-origin proxy/);
+  assert.ok(refused.message.endsWith(` ${hint}`), refused.message);
+  assert.ok(refused.message.startsWith(`request to ${crossOrigin}/ failed: `), refused.message);
+  // The request did arrive: only the browser's CORS check turned its answer into a failure.
+  assert.deepEqual(crossHits, ['POST']);
+
+  assert.deepEqual(
+    { ok: dropped.ok, isDmsError: dropped.isDmsError, code: dropped.code, status: dropped.status, retryable: dropped.retryable },
+    { ok: false, isDmsError: true, code: 'NetworkError', status: undefined, retryable: true },
+  );
+  assert.ok(dropped.message.startsWith(`request to ${origin}/api/dropped/ failed: `), dropped.message);
+  assert.doesNotMatch(dropped.message, /CORS|same-origin proxy|in a web page/);
+  assert.deepEqual(droppedHits, ['POST'], 'one attempt (maxAttempts: 1), on a fresh connection');
+
+  // Chromium's own console errors for the two failures, and nothing else.
+  assert.equal(problems.length, 3, JSON.stringify(problems));
+  assert.ok(
+    problems[0].text.startsWith(`Access to fetch at '${crossOrigin}/' from origin '${origin}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header`),
+    problems[0].text,
+  );
+  assert.deepEqual(problems.slice(1), [
+    { text: 'Failed to load resource: net::ERR_FAILED', url: `${crossOrigin}/` },
+    { text: 'Failed to load resource: net::ERR_EMPTY_RESPONSE', url: `${origin}/api/dropped/` },
+  ]);
 });
