@@ -12,7 +12,8 @@ const signed = (bytes) => `${bytes >= 0 ? '+' : '−'}${mib(Math.abs(bytes))}`;
 const perRound = (r) => (r.pairedMin === undefined ? '' : `; per round ${x2(r.pairedMin)}–${x2(r.pairedMax)}×`);
 const ok = (section) => section && !section.error;
 
-export const SIZE_BUDGET_GZIP = 80_000;
+// 80 KB until issue 19; raised to 86 KB for what that issue added (HACKING.md, "Decisions").
+export const SIZE_BUDGET_GZIP = 86_000;
 
 /**
  * The issue's guards, each from figures of this run: `value` on the scale of `threshold`
@@ -76,7 +77,7 @@ export function guards(r) {
     out.push({
       id: 'size',
       label: `Browser download, dist/web.mjs gzip, with all ${ops.operations} operations`,
-      short: 'Browser download: 80 KB ÷ dist/web.mjs gzip',
+      short: 'Browser download: 86 KB ÷ dist/web.mjs gzip',
       threshold: `≤ ${kb(SIZE_BUDGET_GZIP)}`,
       value: gzip,
       pass,
@@ -299,7 +300,7 @@ export function renderChart(r) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="26" font-size="17" font-weight="bold">dms-taskflow: the guards of npm run bench (×, log scale; right is better)</text>`,
-    `<text x="16" y="48" fill="#555">Green: pass; red: fail. Dashed tick: the threshold. Size: the 80 KB budget over dist/web.mjs's gzip.</text>`,
+    `<text x="16" y="48" fill="#555">Green: pass; red: fail. Dashed tick: the threshold. Size: the 86 KB budget over dist/web.mjs's gzip.</text>`,
     `<text x="16" y="66" fill="#555">${escapeXml(r.machine.date.slice(0, 10))}, Node ${escapeXml(r.machine.node)}, ${r.machine.cpus} CPUs; medians of interleaved samples, ratios from one run${r.quick ? '; QUICK MODE (few samples)' : ''}.</text>`,
   ];
   for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
