@@ -6,11 +6,14 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEED, MODELS, startEmulator } from './index.mjs';
 import { LIST_STATUS_CODES } from './state.mjs';
+import { flowStatusCode } from './model.mjs';
 
 // The status names of ListTaskFlowInstance's Status numbers, as `dms-taskflow list` and
 // waitForInstance print them (index = number): the printout speaks the same words.
 const STATUS_NAMES = ['waiting', 'running', 'suspended', 'failed', 'succeeded', 'completed'];
 const statusName = (state) => STATUS_NAMES[LIST_STATUS_CODES[state]] ?? state;
+// ListTaskFlow's Status numbers, as `dms-taskflow flows` prints them.
+const FLOW_STATUS_NAMES = ['invalid', 'scheduling off', 'scheduled'];
 
 const USAGE = `Usage: dms-taskflow emulator [options]     (or: node emulator/cli.mjs [options])
 
@@ -142,7 +145,7 @@ export async function runEmulatorCli(argv) {
   if (emulator.model === 'full') {
     console.log('Task flows (dagId: name, status, current version):');
     for (const flow of emulator.listTaskFlows()) {
-      console.log(`  ${flow.dagId}: ${flow.name}, ${flow.status}, ${flow.currentVersion ?? '-'}`);
+      console.log(`  ${flow.dagId}: ${flow.name}, ${FLOW_STATUS_NAMES[flowStatusCode(flow)] ?? flow.status}, ${flow.currentVersion ?? '-'}`);
     }
   }
 

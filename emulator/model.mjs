@@ -162,7 +162,7 @@ const edgesOf = (store, dagId) => [...store.edges.values()].filter((edge) => edg
 const instancesOf = (store, dagId) => [...store.instances.values()].filter((record) => record.dagId === dagId).sort((a, b) => a.seq - b.seq);
 
 /** Documented: 0 invalid (nothing deployed), 1 scheduling disabled, 2 waiting to be scheduled. */
-function flowStatusCode(flow) {
+export function flowStatusCode(flow) {
   if (flow.status !== 'deployed') return 0;
   return flow.schedule.scheduleSwitch ? 2 : 1;
 }

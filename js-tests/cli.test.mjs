@@ -537,10 +537,11 @@ describe('status names, one vocabulary', () => {
     assert.match(stdout.trimEnd().split('\n').at(-1), new RegExp(`^Instance ${dagInstanceId} of task flow ${dagId} reached completed after `));
   });
 
-  test('the emulator prints its instances with the same names', async (t) => {
+  test('the emulator prints its instances and task flows with the same names', async (t) => {
     const child = spawn(BIN, ['emulator', '--port', '0', '--quiet'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     t.after(() => child.kill('SIGKILL'));
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    // 'close': the process has exited and its output has all been read.
+    const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
     // The printout lists the emulator's test credentials: it is never shown whole.
     let stdout = '';
     await new Promise((resolve, reject) => {
@@ -570,6 +571,9 @@ describe('status names, one vocabulary', () => {
       '  1001 / 5005: failed, 3',
     ]);
     for (const line of instances) assert.ok(STATUS_NAMES.includes(line.split(': ')[1]?.split(',')[0]), line);
+    // Task flows with ListTaskFlow's status names, as `dms-taskflow flows` prints them.
+    assert.ok(lines.includes('  1001: emulator-task-flow-1001, scheduled, 3'));
+    assert.ok(lines.includes('  1002: emulator-task-flow-1002, scheduling off, 1'));
   });
 });
 
