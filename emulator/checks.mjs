@@ -152,6 +152,17 @@ export function checkSecurityToken(token, account) {
   }
 }
 
+/**
+ * 6b. A temporary key with an expiry (one the STS or metadata stand-in issued,
+ * or one given to addAccount) is refused from that instant on, by the server's
+ * clock. Its token matched: only then does the gateway say "expired".
+ */
+export function checkAccountExpiry(account, nowMs) {
+  if (account.expiresAt !== undefined && nowMs >= account.expiresAt) {
+    throw new GatewayError(400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.');
+  }
+}
+
 function sameText(a, b) {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
@@ -261,6 +272,7 @@ export function runGatewayChecks({ method, params, nowMs, accounts, nonces, oper
   checkTimestamp(params.Timestamp, nowMs);
   const account = findAccount(params.AccessKeyId, accounts);
   checkSecurityToken(params.SecurityToken, account);
+  checkAccountExpiry(account, nowMs);
   checkSignature(method, params, account.accessKeySecret);
   nonces.checkAndRecord(account.accessKeyId, params.SignatureNonce, nowMs);
   const op = findOperation(params.Action, operations);
@@ -378,6 +390,7 @@ export function runV3GatewayChecks({ method, headers, query, params, body, nowMs
   checkTimestamp(headers['x-acs-date'], nowMs);
   const account = findAccount(auth.credential, accounts);
   checkSecurityToken(headers['x-acs-security-token'], account);
+  checkAccountExpiry(account, nowMs);
   checkV3Signature({ method, query, headers, signedHeaders, body, auth, secret: account.accessKeySecret });
   nonces.checkAndRecord(account.accessKeyId, headers['x-acs-signature-nonce'], nowMs);
   const action = headers['x-acs-action'];

@@ -17,12 +17,16 @@ import {
   runV3GatewayChecks,
 } from './checks.mjs';
 import { FaultPlan, PROCESSED_KINDS, checkTimes, htmlErrorPage, hugeBody, normalizeFault, truncatedBody } from './faults.mjs';
-import { FormError, parseUrlEncoded, splitRequestTarget } from './form.mjs';
+import { collectParams, splitRequestTarget } from './form.mjs';
 import { loadOperations } from './operations.mjs';
 import { businessBody, gatewayErrorBody, newRequestId, toJson } from './responses.mjs';
 import { DEFAULT_MODEL, DEFAULT_SEED, MODELS, STATUSES, TaskFlowState } from './state.mjs';
 
 export { DEFAULT_MODEL, DEFAULT_SEED, MODELS };
+// Stand-ins for the services a credentials chain calls (STS, the ECS metadata
+// service, a credentials URI); what they issue, the emulator accepts.
+export { DEFAULT_ROLE, startStsStandIn } from './sts.mjs';
+export { startMetadataStandIn } from './metadata.mjs';
 
 /** Test-only credentials: a long-term key and an STS key with its token. */
 export const DEFAULT_ACCOUNTS = Object.freeze([
@@ -55,23 +59,40 @@ function normalizePrefix(prefix) {
   return prefix.replace(/\/+$/, ''); // '/api/dms/' and '/' are '/api/dms' and ''
 }
 
+/**
+ * A frozen copy of one account. `expiresAt` (ms since the epoch, by the
+ * emulator clock) makes it a temporary key the gateway refuses from then on
+ * with InvalidSecurityToken.Expired; only an STS key (with a token) may expire.
+ */
+function normalizeAccount(account, where) {
+  const { accessKeyId, accessKeySecret, securityToken, expiresAt } = account ?? {};
+  if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeySecret !== 'string') {
+    throw new TypeError(`${where} needs a non-empty accessKeyId and an accessKeySecret string`);
+  }
+  if (securityToken !== undefined && (typeof securityToken !== 'string' || securityToken === '')) {
+    throw new TypeError(`${where}.securityToken must be a non-empty string when given`);
+  }
+  if (expiresAt !== undefined && (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))) {
+    throw new TypeError(`${where}.expiresAt must be a time in ms since the epoch when given`);
+  }
+  if (expiresAt !== undefined && securityToken === undefined) {
+    throw new TypeError(`${where}: only an STS key (with a securityToken) can have expiresAt`);
+  }
+  const copy = { accessKeyId, accessKeySecret };
+  if (securityToken !== undefined) copy.securityToken = securityToken;
+  if (expiresAt !== undefined) copy.expiresAt = expiresAt;
+  return Object.freeze(copy);
+}
+
 function normalizeAccounts(accounts) {
   if (!Array.isArray(accounts) || accounts.length === 0) throw new TypeError('accounts must be a non-empty array');
   const seen = new Set();
   return Object.freeze(
     accounts.map((account, index) => {
-      const { accessKeyId, accessKeySecret, securityToken } = account ?? {};
-      if (typeof accessKeyId !== 'string' || accessKeyId === '' || typeof accessKeySecret !== 'string') {
-        throw new TypeError(`accounts[${index}] needs a non-empty accessKeyId and an accessKeySecret string`);
-      }
-      if (securityToken !== undefined && (typeof securityToken !== 'string' || securityToken === '')) {
-        throw new TypeError(`accounts[${index}].securityToken must be a non-empty string when given`);
-      }
-      if (seen.has(accessKeyId)) throw new TypeError(`accounts: ${accessKeyId} is listed twice`);
-      seen.add(accessKeyId);
-      const copy = { accessKeyId, accessKeySecret };
-      if (securityToken !== undefined) copy.securityToken = securityToken;
-      return Object.freeze(copy);
+      const copy = normalizeAccount(account, `accounts[${index}]`);
+      if (seen.has(copy.accessKeyId)) throw new TypeError(`accounts: ${copy.accessKeyId} is listed twice`);
+      seen.add(copy.accessKeyId);
+      return copy;
     }),
   );
 }
@@ -111,44 +132,7 @@ function readBody(req, maxBytes) {
   });
 }
 
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
-/**
- * Step 2: the request's parameters, as a plain object of decoded strings. GET
- * reads the query string; POST merges the query string with the form body, the
- * body winning. Returns { params, query } (query: the query string's own, which
- * a V3 signature covers).
- */
-function collectParams(method, headers, query, read, maxBytes) {
-  if (read.tooLarge) {
-    throw new GatewayError(413, 'RequestEntityTooLarge', `The request body is larger than ${maxBytes} bytes.`);
-  }
-  if (read.aborted) throw new GatewayError(400, 'IncompleteRequest', 'The request body was not received completely.');
-  const decode = (input, where) => {
-    try {
-      return parseUrlEncoded(input, where);
-    } catch (error) {
-      if (error instanceof FormError) throw new GatewayError(400, error.code, `The request could not be decoded: ${error.message}.`);
-      throw error;
-    }
-  };
-  const params = decode(query, 'query string');
-  const queryParams = Object.fromEntries(params);
-  if (method === 'POST' && read.body.length > 0) {
-    const mediaType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (mediaType !== FORM_TYPE) {
-      // The real gateway would ignore such a body; a client that sends one
-      // most likely meant its parameters to be read, so say so.
-      throw new GatewayError(
-        400,
-        'InvalidParameter.ContentType',
-        `A POST body must be ${FORM_TYPE}, not ${JSON.stringify(mediaType || '(no Content-Type)')}.`,
-      );
-    }
-    for (const [name, value] of decode(read.body, 'request body')) params.set(name, value);
-  }
-  return { params: Object.fromEntries(params), query: queryParams };
-}
 
 // What a preflight allows when the browser names no header: everything a V1
 // form POST or a V3 request sends.
@@ -192,8 +176,8 @@ export async function startEmulator(options = {}) {
   if (host !== HOST) throw new TypeError(`the emulator binds to ${HOST} only, not ${host}`);
   if (typeof clock !== 'function') throw new TypeError('clock must be a function returning milliseconds');
   const prefix = normalizePrefix(pathPrefix);
-  const accountList = normalizeAccounts(accounts);
-  const accountsById = new Map(accountList.map((account) => [account.accessKeyId, account]));
+  // Keyed by AccessKeyId; addAccount() adds to it (the STS and metadata stand-ins do).
+  const accountsById = new Map(normalizeAccounts(accounts).map((account) => [account.accessKeyId, account]));
   const operations = loadOperations();
   // `now` is defined below; the state only calls it while handling requests.
   const state = new TaskFlowState(seed, { model, now: () => now() });
@@ -485,7 +469,27 @@ export async function startEmulator(options = {}) {
   return {
     url: `http://${HOST}:${actualPort}${prefix}`,
     port: actualPort,
-    accounts: accountList,
+    /** Every account it accepts, those given to addAccount included (expired ones too). */
+    get accounts() {
+      return Object.freeze([...accountsById.values()]);
+    },
+    /**
+     * Accepts one more account from now on: { accessKeyId, accessKeySecret,
+     * securityToken?, expiresAt? }. With `expiresAt` (ms since the epoch, by
+     * the emulator clock; STS keys only) requests signed with it are refused
+     * with 400 InvalidSecurityToken.Expired once now() >= expiresAt. An
+     * AccessKeyId already known is a TypeError. Returns the frozen copy kept.
+     */
+    addAccount(account) {
+      const copy = normalizeAccount(account, 'addAccount');
+      if (accountsById.has(copy.accessKeyId)) throw new TypeError(`addAccount: ${copy.accessKeyId} is already an account`);
+      accountsById.set(copy.accessKeyId, copy);
+      return copy;
+    },
+    /** The emulator clock now (ms since the epoch): what timestamps and account expiry are judged by. */
+    now() {
+      return now();
+    },
     /** One record per HTTP request received, in order of arrival. */
     get requests() {
       return requests;
