@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // dms-taskflow: the package's command line. Controls DMS Enterprise task-flow instances with
-// the credentials of the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, _SECRET, and
-// ALIBABA_CLOUD_SECURITY_TOKEN with STS). No dependencies: argv is parsed by hand.
+// the credentials the vendor's tools find (the package's default chain: the environment, an
+// OIDC role, the aliyun CLI's profile, ~/.alibabacloud/credentials, the ECS RAM role, a
+// credentials URI). No dependencies: argv is parsed by hand.
 //
 // Exit codes: 0 success, 1 a DMS or network error, 2 a usage error, 3 missing credentials,
 // 130 interrupted (Ctrl-C).
@@ -48,11 +49,13 @@ Global flags:
   --help, -h       help (also after a command: dms-taskflow stop --help)
   --version        the package version
 
+Credentials: wherever the aliyun CLI finds them, in this order: ALIBABA_CLOUD_ACCESS_KEY_ID,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN); an OIDC role
+  (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE);
+  ~/.aliyun/config.json (ALIBABA_CLOUD_PROFILE, else its current profile);
+  ~/.alibabacloud/credentials; the ECS RAM role; ALIBABA_CLOUD_CREDENTIALS_URI.
+
 Environment:
-  ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET
-                   the credentials (required)
-  ALIBABA_CLOUD_SECURITY_TOKEN
-                   the token, with STS credentials
   DMS_ENDPOINT     the endpoint when neither --endpoint nor --region is given
   ALIBABA_CLOUD_REGION_ID
                    the region when none of --endpoint, --region, DMS_ENDPOINT is given
@@ -499,17 +502,10 @@ async function main(argv) {
     return;
   }
 
-  const env = process.env;
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (!accessKeyId || !accessKeySecret) {
-    fail('MissingCredentials', 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN with STS credentials)', 3, { json: globals.json });
-    return;
-  }
-
   let client;
   try {
-    client = new DmsClient({ accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined, ...connection.options });
+    // No credentials given: the client looks them up with the default chain, at the first request.
+    client = new DmsClient({ ...connection.options });
   } catch (error) {
     if (!(error instanceof DmsError)) throw error;
     // The library names its options; the user set a flag or a variable.

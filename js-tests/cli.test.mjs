@@ -2,10 +2,11 @@
 // installed in .scratch/consumer/, a child process with the credentials in its environment,
 // against an emulator (model 'full') started here. Also runs the end-to-end example
 // (js-tests/runtimes/fixtures/wait-example.mjs) and checks the README's command-line section.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,8 @@ const JS_WORDING = /bigint|safe-integer|intervalMs|timeoutMs|pageIndex|pageSize|
 const CONNECTION_VARIABLES = ['DMS_ENDPOINT', 'ALIBABA_CLOUD_REGION_ID'];
 
 const LOCAL_ONLY_FETCH = new URL('./support/local-only-fetch.mjs', import.meta.url).href;
+const EMPTY_HOME = mkdtempSync(join(tmpdir(), 'dms-taskflow-cli-home-'));
+after(() => rmSync(EMPTY_HOME, { recursive: true, force: true }));
 
 /**
  * The test process's environment without credentials or connection variables, plus `extra`;
@@ -38,8 +41,10 @@ const LOCAL_ONLY_FETCH = new URL('./support/local-only-fetch.mjs', import.meta.u
  */
 function cleanEnv(extra = {}) {
   const env = childEnv();
-  for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN', ...CONNECTION_VARIABLES]) delete env[name];
-  return { ...env, NODE_OPTIONS: `--import=${LOCAL_ONLY_FETCH}`, ...extra };
+  for (const name of Object.keys(env)) if (name.startsWith('ALIBABA_CLOUD_') || CONNECTION_VARIABLES.includes(name)) delete env[name];
+  // An empty home (no ~/.aliyun, no ~/.alibabacloud) and no ECS metadata service: the
+  // credentials chain finds only what a test gives it.
+  return { ...env, HOME: EMPTY_HOME, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', NODE_OPTIONS: `--import=${LOCAL_ONLY_FETCH}`, ...extra };
 }
 
 /**
@@ -641,13 +646,15 @@ describe('usage', () => {
     assert.equal(emu.requestCount, before, 'nothing was sent');
   });
 
-  test('missing credentials exit 3 and send nothing', async () => {
+  test('missing credentials exit 3, say where the chain looked, and send nothing', async () => {
     const before = emu.requestCount;
-    for (const env of [{}, { ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId }, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret }]) {
+    const cases = [[{}, 'not set'], [{ ALIBABA_CLOUD_ACCESS_KEY_ID: KEY.accessKeyId }, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set'], [{ ALIBABA_CLOUD_ACCESS_KEY_SECRET: KEY.accessKeySecret }, 'ALIBABA_CLOUD_ACCESS_KEY_ID is not set']];
+    for (const [env, why] of cases) {
       for (const args of [['stop', '1001', '5001'], ['list', '1001', '--json'], ['wait', '1001', '5001']]) {
         const { code, stdout, stderr } = await cli(args, { env });
         assert.equal(code, 3, `${args.join(' ')}: ${stderr}`);
-        assert.match(stderr, /^error: MissingCredentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET/);
+        assert.ok(stderr.startsWith(`error: MissingCredentials: no credentials were found; looked at, in order: the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET): ${why}; `), stderr);
+        assert.match(stderr, /~\/\.aliyun\/config\.json does not exist/);
         if (args.includes('--json')) assert.equal(JSON.parse(stdout).error.code, 'MissingCredentials');
         else assert.equal(stdout, '');
       }
@@ -694,7 +701,7 @@ describe('the README', () => {
     const section = README.slice(start, README.indexOf('\n## ', start + 1));
     assert.ok(start >= 0 && section.length > 0);
     for (const command of COMMANDS) assert.match(section, new RegExp(`dms-taskflow ${command}\\b`));
-    for (const name of [...CONNECTION_VARIABLES, 'ALIBABA_CLOUD_ACCESS_KEY_ID']) assert.ok(section.includes(name), name);
+    for (const name of [...CONNECTION_VARIABLES, '#where-credentials-come-from']) assert.ok(section.includes(name), name);
     assert.match(section, /waitForInstance/);
   });
 });

@@ -20,13 +20,14 @@ function oneShot(action, send) {
 }
 
 /**
- * `defaults()`, which only Node's entry passes, returns credentials, endpoint and region from
- * the environment, which the one-shot functions use when their input names none.
+ * Only Node's entry passes `defaults()` (the credentials chain, endpoint and region from the
+ * environment, which the one-shot functions use when their input names none) and
+ * `defaultCredentials(options)` (a chain for a DmsClient given no credentials).
  */
-export function createApi(wasm, { defaults = () => undefined } = {}) {
+export function createApi(wasm, { defaults = () => undefined, defaultCredentials } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
   return {
-    DmsClient: defineDmsClient(wasm, DmsError),
+    DmsClient: defineDmsClient(wasm, DmsError, { defaultCredentials }),
     DmsError,
     stopTaskFlowInstance: oneShot('StopTaskFlowInstance', (input, options) => wasm.stopTaskFlowInstance(input, options, defaults())),
     resumeTaskFlowInstance: oneShot('ResumeTaskFlowInstance', (input, options) => wasm.resumeTaskFlowInstance(input, options, defaults())),

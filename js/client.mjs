@@ -16,11 +16,17 @@ function callSite(skip) {
   return site;
 }
 
+/** The Node credentials chain's "found nothing" error (js/credentials-chain.mjs). */
+const CHAIN_ERROR = Symbol.for('dms-taskflow.credentials-chain');
+const CREDENTIAL_OPTIONS = ['accessKeyId', 'accessKeySecret', 'securityToken', 'credentials'];
+
 /** Adds the wire action and the caller's frames to a DmsError that a call rejects with. */
 function annotate(error, DmsError, action, site) {
   if (!(error instanceof DmsError)) return error;
   try {
     if (error.action === undefined && typeof action === 'string') error.action = action;
+    // The chain's message says what was looked at, which is what the user needs to read.
+    if (error.code === 'MissingCredentials' && error.cause?.[CHAIN_ERROR] === true) error.message = error.cause.message;
     const frames = typeof site.stack === 'string' ? site.stack.split('\n').filter((line) => line.trim() && line.trim() !== 'Error') : [];
     if (frames.length > 0 && typeof error.stack === 'string' && !error.stack.includes(frames[0])) {
       error.stack = `${error.stack}\n${frames.join('\n')}`;
@@ -67,12 +73,29 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  */
 export { annotate, callSite };
 
-export function defineDmsClient(wasm, DmsError) {
+/**
+ * `options` with `credentials` from `defaultCredentials(options)` when they name no
+ * credentials at all (Node's entry passes the default chain; elsewhere there is none).
+ * Options that cannot be read are passed on as they are, for the wasm to refuse.
+ */
+function withDefaultCredentials(options, defaultCredentials) {
+  if (defaultCredentials === undefined) return options;
+  try {
+    if (options === undefined) return { credentials: defaultCredentials(undefined) };
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
+    if (CREDENTIAL_OPTIONS.some((name) => options[name] !== undefined)) return options;
+    return { ...options, credentials: defaultCredentials(options) };
+  } catch {
+    return options;
+  }
+}
+
+export function defineDmsClient(wasm, DmsError, { defaultCredentials } = {}) {
   class DmsClient {
     #client;
 
     constructor(options) {
-      this.#client = new wasm.WasmClient(options);
+      this.#client = new wasm.WasmClient(withDefaultCredentials(options, defaultCredentials));
     }
 
     static #wasmOf(self, method) {

@@ -222,7 +222,11 @@ export interface WaitResult extends WaitProgress {
 export interface DmsClient extends OperationMethods {}
 
 export class DmsClient {
-  /** Throws `DmsError` (InvalidParameter) for malformed options. */
+  /**
+   * Throws `DmsError` (InvalidParameter) for malformed options. In Node and Bun, options that
+   * name no credentials get them from the vendor's default chain (the environment, an OIDC
+   * role, ~/.aliyun/config.json, ~/.alibabacloud/credentials, the ECS RAM role, a credentials URI).
+   */
   constructor(options?: ClientOptions);
   /** A task-flow action with its wire parameter names (`{ DagId: '7' }`), checked against the table. */
   call<A extends Action>(action: A, params: WireParamsByAction[A], options?: CallOptions): Promise<ResultByAction[A]>;

@@ -3,8 +3,11 @@
 // must reject (the constructor and signRequest: throw) a DmsError naming the field, send
 // nothing (the fetch spy saw no call, the emulator no request), and leave the module
 // working: a good call right after it succeeds.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { loadPackage } from '../support/load-package.mjs';
 import { KEY, SECRETS, emulatorFixture } from '../support/emulator.mjs';
@@ -443,36 +446,52 @@ for (const [label, mod] of variants) {
   });
 
   describe(`${label}: missing credentials reject with MissingCredentials and send nothing`, () => {
+    // Node's build looks for credentials when given none (the default chain): here it finds
+    // none, with no variables, an empty home and no metadata service.
+    const saved = { ...process.env };
+    const emptyHome = mkdtempSync(join(tmpdir(), 'dms-taskflow-home-'));
+    before(() => {
+      for (const name of Object.keys(process.env)) if (name.startsWith('ALIBABA_CLOUD_')) delete process.env[name];
+      Object.assign(process.env, { HOME: emptyHome, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
+    });
+    after(() => {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      rmSync(emptyHome, { recursive: true, force: true });
+    });
+    const CHAIN = 'no credentials were found; looked at, in order: the environment';
+    const NONE = 'no credentials: pass accessKeyId and accessKeySecret, or a credentials function';
     const cases = [
-      ['no credentials at all', {}, 'no credentials: pass accessKeyId and accessKeySecret, or a credentials function'],
-      ['only accessKeyId', { accessKeyId: KEY.accessKeyId }, 'accessKeySecret is missing (accessKeyId was given)'],
-      ['only accessKeySecret', { accessKeySecret: KEY.accessKeySecret }, 'accessKeyId is missing (accessKeySecret was given)'],
-      ['both undefined', { accessKeyId: undefined, accessKeySecret: undefined }, 'no credentials: pass accessKeyId and accessKeySecret, or a credentials function'],
+      ['no credentials at all', {}, { starts: CHAIN, signing: NONE, shown: 'from a function' }],
+      ['only accessKeyId', { accessKeyId: KEY.accessKeyId }, { message: 'accessKeySecret is missing (accessKeyId was given)' }],
+      ['only accessKeySecret', { accessKeySecret: KEY.accessKeySecret }, { message: 'accessKeyId is missing (accessKeySecret was given)' }],
+      ['both undefined', { accessKeyId: undefined, accessKeySecret: undefined }, { starts: CHAIN, signing: NONE, shown: 'from a function' }],
     ];
-    for (const [name, credentials, message] of cases) {
+    for (const [name, credentials, { message, starts, signing = message, shown = 'missing' }] of cases) {
       test(name, async () => {
         const fetch = createFetchSpy();
         const before = emu.requestCount;
         const client = new mod.DmsClient({ ...credentials, endpoint: emu.url, fetch });
-        const expected = { code: 'MissingCredentials', status: 'absent', retryable: false, message };
+        const expected = { code: 'MissingCredentials', status: 'absent', retryable: false, ...(message ? { message } : { messageStartsWith: starts }) };
         await expectRejection(() => client.stopTaskFlowInstance(STOP), mod.DmsError, expected);
         await expectRejection(() => client.resumeTaskFlowInstance(RESUME), mod.DmsError, expected);
         await expectRejection(() => mod.stopTaskFlowInstance({ ...credentials, endpoint: emu.url, fetch, ...STOP }), mod.DmsError, expected);
+        // signRequest is synchronous: it never looks for credentials.
         assert.throws(
           () => mod.signRequest({ ...credentials, endpoint: emu.url }, 'StopTaskFlowInstance', { DagId: 1, DagInstanceId: 2 }),
-          (e) => assertDmsError(e, mod.DmsError, expected),
+          (e) => assertDmsError(e, mod.DmsError, { code: 'MissingCredentials', status: 'absent', retryable: false, message: signing }),
         );
         assert.equal(fetch.count, 0);
         assert.equal(emu.requestCount, before);
-        assert.match(String(client), /credentials: missing/);
-        assert.deepEqual(JSON.parse(JSON.stringify(client)), { endpoint: `${emu.url}/`, credentials: 'missing', maxAttempts: 3, timeoutMs: 30000 });
+        assert.match(String(client), new RegExp(`credentials: ${shown}`));
+        assert.deepEqual(JSON.parse(JSON.stringify(client)), { endpoint: `${emu.url}/`, credentials: shown, maxAttempts: 3, timeoutMs: 30000 });
       });
     }
 
     test('a constructor call without any argument works, and its calls reject', async () => {
       const client = new mod.DmsClient();
       await expectRejection(() => client.stopTaskFlowInstance(STOP), mod.DmsError, { code: 'MissingCredentials', status: 'absent' });
-      assert.deepEqual(JSON.parse(JSON.stringify(client)), { endpoint: 'https://dms-enterprise.aliyuncs.com/', credentials: 'missing', maxAttempts: 3, timeoutMs: 30000 });
+      assert.deepEqual(JSON.parse(JSON.stringify(client)), { endpoint: 'https://dms-enterprise.aliyuncs.com/', credentials: 'from a function', maxAttempts: 3, timeoutMs: 30000 });
     });
 
     test('bad parameters are reported before missing credentials', async () => {

@@ -5,6 +5,9 @@
 import { describe, test, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { loadPackage } from '../support/load-package.mjs';
 import { KEY, STS, emulatorFixture } from '../support/emulator.mjs';
@@ -392,8 +395,11 @@ describe('a credentials function', () => {
 
 describe('environment credentials of the one-shot functions (child processes)', () => {
   /** Runs the child with only PATH and `vars` in its environment; returns its result and what the emulator saw. */
+  // An empty home and no ECS metadata service: the credentials chain finds only these variables.
+  const emptyHome = mkdtempSync(join(tmpdir(), 'dms-taskflow-home-'));
+  after(() => rmSync(emptyHome, { recursive: true, force: true }));
   async function child(config, vars) {
-    const env = { PATH: process.env.PATH };
+    const env = { PATH: process.env.PATH, HOME: emptyHome, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' };
     for (const [name, value] of Object.entries(vars)) env[name] = value;
     const before = emu.requestCount;
     const run = await runNode(CHILD, [JSON.stringify({ ...config, options: { endpoint: emu.url, maxAttempts: 1, ...config.options } })], { env });
@@ -453,10 +459,17 @@ describe('environment credentials of the one-shot functions (child processes)', 
     assert.equal(records[0].accessKeyId, STS.accessKeyId);
   });
 
-  test('DmsClient does not read the environment', async () => {
+  test('a DmsClient given no credentials finds them in the environment (the default chain)', async () => {
     const { result, records } = await child({ how: 'client', params: freshInstance() }, temporary);
-    assert.equal(result.error?.code, 'MissingCredentials');
-    assert.equal(records.length, 0);
+    assert.equal(result.ok?.success, true, JSON.stringify(result));
+    assert.equal(records[0].accessKeyId, STS.accessKeyId);
+  });
+
+  test('a DmsClient given keys does not read the environment', async () => {
+    const wrongEnv = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tSomebodyElse', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'somebody-elses-secret' };
+    const { result, records } = await child({ how: 'client', params: freshInstance(), options: { ...KEY } }, wrongEnv);
+    assert.equal(result.ok?.success, true, JSON.stringify(result));
+    assert.equal(records[0].accessKeyId, KEY.accessKeyId);
   });
 });
 

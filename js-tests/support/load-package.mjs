@@ -5,6 +5,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A client given no credentials looks for them, the ECS metadata service at 100.100.100.200
+// among the places; tests never reach a real address (scripts/test.sh sets the same).
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED ??= 'true';
+
 const consumerDir = fileURLToPath(new URL('../../.scratch/consumer/', import.meta.url));
 const cjsLoader = `${consumerDir}load.cjs`;
 const esmLoader = `${consumerDir}load.mjs`;

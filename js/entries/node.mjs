@@ -5,21 +5,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as wasm from '../../pkg/web/dms_taskflow.js';
 import { createApi } from '../api.mjs';
+import { defaultCredentialsChain } from '../credentials-chain.mjs';
 
 // `__dirname` is dist/ once bundled as CommonJS.
 wasm.initSync({ module: readFileSync(join(__dirname, 'dms_taskflow_bg.wasm')) });
 
-// The variables the vendor's tools read, and DMS_ENDPOINT. Only the one-shot functions (and
-// the CLI) use them: the credentials when the input names none, the endpoint or region when
-// it names neither.
+// A DmsClient given no credentials, and the one-shot functions given none, use the vendor's
+// default chain (js/credentials-chain.mjs), whose STS requests the wasm signs.
+const chainFor = (options) => defaultCredentialsChain({
+  signRpcPost: wasm.__signRpcPost,
+  fetch: typeof options?.fetch === 'function' ? options.fetch : undefined,
+});
+// One chain for the one-shot functions: what it found is reused across calls.
+const oneShotChain = chainFor(undefined);
+
+// The one-shot functions' defaults: the chain when the input names no credentials, the
+// endpoint (DMS_ENDPOINT) or region (ALIBABA_CLOUD_REGION_ID) when it names neither.
 function defaultsFromEnvironment() {
   const env = globalThis.process?.env ?? {};
-  const defaults = {};
-  if (env.ALIBABA_CLOUD_ACCESS_KEY_ID || env.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
-    defaults.accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-    defaults.accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-    defaults.securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined;
-  }
+  const defaults = { credentials: oneShotChain };
   if (env.DMS_ENDPOINT) defaults.endpoint = env.DMS_ENDPOINT;
   if (env.ALIBABA_CLOUD_REGION_ID) defaults.regionId = env.ALIBABA_CLOUD_REGION_ID;
   return defaults;
@@ -27,4 +31,5 @@ function defaultsFromEnvironment() {
 
 export const { DmsClient, DmsError, InstanceStatus, instanceStatusName, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, {
   defaults: defaultsFromEnvironment,
+  defaultCredentials: chainFor,
 });

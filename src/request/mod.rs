@@ -233,7 +233,7 @@ impl ClientConfig {
         let params = param_pairs(params);
         match self.signature_version {
             SignatureVersion::V1 if method == "GET" => sign_rpc_get(credentials, &self.endpoint, action, params, timestamp, nonce),
-            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, action, params, timestamp, nonce),
+            SignatureVersion::V1 => sign_rpc_post(credentials, &self.endpoint, (API_VERSION, action), params, timestamp, nonce),
             SignatureVersion::V3 => sign_acs3(credentials, &self.endpoint, &self.signing_host, action, params, timestamp, nonce, method),
         }
     }
@@ -390,7 +390,7 @@ pub fn param_pairs<P: AsRef<str>>(params: &[(P, String)]) -> Vec<(&str, &str)> {
 fn v1_canonical<'a>(
     method: &str,
     credentials: &'a Credentials,
-    action: &'a str,
+    (version, action): (&'a str, &'a str),
     mut all: Vec<(&'a str, &'a str)>,
     timestamp: &'a str,
     nonce: &'a str,
@@ -403,7 +403,7 @@ fn v1_canonical<'a>(
         ("SignatureNonce", nonce),
         ("SignatureVersion", "1.0"),
         ("Timestamp", timestamp),
-        ("Version", API_VERSION),
+        ("Version", version),
     ]);
     if let Some(token) = &credentials.security_token {
         all.push(("SecurityToken", token));
@@ -413,8 +413,9 @@ fn v1_canonical<'a>(
 
 /// Signs an RPC request sent as a form POST: every parameter, common ones included, goes in
 /// the body in canonical order, followed by `Signature`.
-pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
-    let (mut body, string_to_sign) = v1_canonical("POST", credentials, action, params, timestamp, nonce);
+/// `version` is the API's: DMS's, or STS's (2015-04-01) for the credentials chain in Node.
+pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, (version, action): (&str, &str), params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
+    let (mut body, string_to_sign) = v1_canonical("POST", credentials, (version, action), params, timestamp, nonce);
     body.push_str("&Signature=");
     push_rpc_signature(&mut body, credentials.v1_key(), &string_to_sign);
     SignedRequest { method: "POST", url: endpoint.into(), headers: vec![("content-type", FORM_CONTENT_TYPE.into())], body }
@@ -422,7 +423,7 @@ pub fn sign_rpc_post(credentials: &Credentials, endpoint: &str, action: &str, pa
 
 /// A presigned V1 GET: the whole request is the URL (for `curl` or a console link).
 pub fn sign_rpc_get(credentials: &Credentials, endpoint: &str, action: &str, params: Vec<(&str, &str)>, timestamp: &str, nonce: &str) -> SignedRequest {
-    let (canonical, string_to_sign) = v1_canonical("GET", credentials, action, params, timestamp, nonce);
+    let (canonical, string_to_sign) = v1_canonical("GET", credentials, (API_VERSION, action), params, timestamp, nonce);
     let mut url = String::with_capacity(endpoint.len() + canonical.len() + 96);
     url.push_str(endpoint);
     url.push('?');
@@ -620,6 +621,17 @@ mod tests {
         for bad in ["https://dms-enterprise.aliyuncs.com", "h/x", "user@h", ""] {
             assert!(ClientConfig::from_options(&options(&[("signingHost", bad)]), false).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn rpc_posts_for_another_api_version() {
+        let credentials = Credentials::new("testid".into(), "testsecret".into(), None);
+        let params = [("RoleArn", "acs:ram::1:role/r".to_string())];
+        let sts = sign_rpc_post(&credentials, "https://sts.aliyuncs.com/", ("2015-04-01", "AssumeRole"), param_pairs(&params), "2023-10-26T10:22:32Z", "n");
+        let (canonical, signature) = sts.body.rsplit_once("&Signature=").unwrap();
+        assert!(canonical.contains("&Version=2015-04-01") && canonical.contains("Action=AssumeRole&"), "{canonical}");
+        let expected = crate::signing::v1::rpc_signature("testsecret", &format!("POST&%2F&{}", crate::signing::encode::percent_encode(canonical)));
+        assert_eq!(signature, crate::signing::encode::percent_encode(&expected));
     }
 
     #[test]

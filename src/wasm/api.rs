@@ -124,6 +124,24 @@ pub fn resume_task_flow_instance_once(input: JsValue, options: JsValue, fallback
     one_shot("ResumeTaskFlowInstance", &input, &options, &fallback)
 }
 
+/// An RPC (V1, HMAC-SHA1) form POST for another product's API, signed like every DMS call:
+/// the credentials chain in Node asks STS (2015-04-01) for temporary credentials with it.
+/// `options` holds `accessKeyId`, `accessKeySecret`, `securityToken?` and `endpoint`.
+/// Internal (js/credentials-chain.mjs is its only caller).
+#[wasm_bindgen(js_name = __signRpcPost)]
+pub fn sign_rpc_post_for(options: JsValue, version: &str, action: &str, params: JsValue) -> Result<JsValue, JsValue> {
+    let signed = (|| {
+        let client = client_from(raw_entries(&options, "options")?)?;
+        let CredentialSource::Static(credentials) = client.config.credential_source()? else {
+            return Err(DmsError::invalid("pass accessKeyId and accessKeySecret".into()));
+        };
+        let wire = validate_any(action, &entries(&params, "params")?)?;
+        let (timestamp, nonce) = (now(0.0)?, new_nonce()?);
+        Ok(crate::request::sign_rpc_post(credentials, &client.config.endpoint, (version, action), crate::request::param_pairs(&wire), &timestamp, &nonce))
+    })();
+    signed.map(|request| request_to_js(&request)).map_err(|error| to_js_error(error, None))
+}
+
 /// Builds and signs a request without sending it. Throws a `DmsError` for bad input.
 #[wasm_bindgen(js_name = signRequest)]
 pub fn sign_request(options: JsValue, action: JsValue, params: JsValue, signing: JsValue) -> Result<JsValue, JsValue> {
