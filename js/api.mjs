@@ -22,12 +22,12 @@ function oneShot(action, send) {
 /**
  * Only Node's entry passes `defaults()` (the credentials chain, endpoint and region from the
  * environment, which the one-shot functions use when their input names none) and
- * `defaultCredentials(options)` (a chain for a DmsClient given no credentials).
+ * `nodeDefaults(options)` (the same for a DmsClient: its own chain, the endpoint or region).
  */
-export function createApi(wasm, { defaults = () => undefined, defaultCredentials } = {}) {
+export function createApi(wasm, { defaults = () => undefined, nodeDefaults } = {}) {
   wasm.__setErrorFactory((init) => new DmsError(init));
   return {
-    DmsClient: defineDmsClient(wasm, DmsError, { defaultCredentials }),
+    DmsClient: defineDmsClient(wasm, DmsError, { nodeDefaults }),
     DmsError,
     stopTaskFlowInstance: oneShot('StopTaskFlowInstance', (input, options) => wasm.stopTaskFlowInstance(input, options, defaults())),
     resumeTaskFlowInstance: oneShot('ResumeTaskFlowInstance', (input, options) => wasm.resumeTaskFlowInstance(input, options, defaults())),

@@ -74,28 +74,36 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 export { annotate, callSite };
 
 /**
- * `options` with `credentials` from `defaultCredentials(options)` when they name no
- * credentials at all (Node's entry passes the default chain; elsewhere there is none).
- * Options that cannot be read are passed on as they are, for the wasm to refuse.
+ * `options` completed by `nodeDefaults(options)` (Node's entry only: the default credentials
+ * chain when they name no credentials, DMS_ENDPOINT or ALIBABA_CLOUD_REGION_ID when they name
+ * neither endpoint nor region). Options that cannot be read are passed on as they are, for
+ * the wasm to refuse.
  */
-function withDefaultCredentials(options, defaultCredentials) {
-  if (defaultCredentials === undefined) return options;
+function withNodeDefaults(options, nodeDefaults) {
+  if (nodeDefaults === undefined) return options;
   try {
-    if (options === undefined) return { credentials: defaultCredentials(undefined) };
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
-    if (CREDENTIAL_OPTIONS.some((name) => options[name] !== undefined)) return options;
-    return { ...options, credentials: defaultCredentials(options) };
+    if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) return options;
+    const given = options ?? {};
+    const names = (list) => list.some((name) => given[name] !== undefined);
+    const { credentials, endpoint, regionId } = nodeDefaults(given);
+    const out = { ...given };
+    if (!names(CREDENTIAL_OPTIONS)) out.credentials = credentials;
+    if (!names(['endpoint', 'regionId'])) {
+      if (endpoint !== undefined) out.endpoint = endpoint;
+      else if (regionId !== undefined) out.regionId = regionId;
+    }
+    return out;
   } catch {
     return options;
   }
 }
 
-export function defineDmsClient(wasm, DmsError, { defaultCredentials } = {}) {
+export function defineDmsClient(wasm, DmsError, { nodeDefaults } = {}) {
   class DmsClient {
     #client;
 
     constructor(options) {
-      this.#client = new wasm.WasmClient(withDefaultCredentials(options, defaultCredentials));
+      this.#client = new wasm.WasmClient(withNodeDefaults(options, nodeDefaults));
     }
 
     static #wasmOf(self, method) {

@@ -264,6 +264,20 @@ describe('refresh, failures and hangs', () => {
 });
 
 describe('the one-shot functions and the command line use the chain', () => {
+  test('new DmsClient({}) with only ~/.aliyun/config.json (AK, then StsToken) and DMS_ENDPOINT; the environment wins over the file', async () => {
+    const body = (id) => `out(await new DmsClient({}).stopTaskFlowInstance({ dagId: '1001', dagInstanceId: '${id}' }));`;
+    for (const [profile, key] of [[AK_PROFILE, KEY], [STS_PROFILE, STS]]) {
+      const before = emu.requestCount;
+      const { results, stderr } = await run(body(running()), { homeDir: home(cliConfig([profile])), env: { DMS_ENDPOINT: emu.url } });
+      assert.equal(results[0].success, true, stderr);
+      assert.deepEqual(keysSince(before), [key.accessKeyId]);
+    }
+    const before = emu.requestCount;
+    const env = { DMS_ENDPOINT: emu.url, ALIBABA_CLOUD_ACCESS_KEY_ID: STS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: STS.accessKeySecret, ALIBABA_CLOUD_SECURITY_TOKEN: STS.securityToken };
+    assert.equal((await run(body(running()), { homeDir: home(cliConfig([AK_PROFILE])), env })).results[0].success, true);
+    assert.deepEqual(keysSince(before), [STS.accessKeyId]);
+  });
+
   test('stopTaskFlowInstance with no credentials in its input', async () => {
     const dagInstanceId = running();
     const before = emu.requestCount;

@@ -19,17 +19,17 @@ const chainFor = (options) => defaultCredentialsChain({
 // One chain for the one-shot functions: what it found is reused across calls.
 const oneShotChain = chainFor(undefined);
 
-// The one-shot functions' defaults: the chain when the input names no credentials, the
-// endpoint (DMS_ENDPOINT) or region (ALIBABA_CLOUD_REGION_ID) when it names neither.
-function defaultsFromEnvironment() {
+// Defaults for what the input names none of: the credentials chain, the endpoint
+// (DMS_ENDPOINT) or the region (ALIBABA_CLOUD_REGION_ID).
+function defaultsFromEnvironment(credentials = oneShotChain) {
   const env = globalThis.process?.env ?? {};
-  const defaults = { credentials: oneShotChain };
+  const defaults = { credentials };
   if (env.DMS_ENDPOINT) defaults.endpoint = env.DMS_ENDPOINT;
-  if (env.ALIBABA_CLOUD_REGION_ID) defaults.regionId = env.ALIBABA_CLOUD_REGION_ID;
+  else if (env.ALIBABA_CLOUD_REGION_ID) defaults.regionId = env.ALIBABA_CLOUD_REGION_ID;
   return defaults;
 }
 
 export const { DmsClient, DmsError, InstanceStatus, instanceStatusName, stopTaskFlowInstance, resumeTaskFlowInstance, signRequest, wasmMemoryBytes } = createApi(wasm, {
-  defaults: defaultsFromEnvironment,
-  defaultCredentials: chainFor,
+  defaults: () => defaultsFromEnvironment(),
+  nodeDefaults: (options) => defaultsFromEnvironment(chainFor(options)),
 });
