@@ -220,19 +220,20 @@ function readmeWithTable() {
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);
   if (from < 0 || to < from) throw new Error('README.md lacks the operations markers');
-  const param = (p) => `\`${camel(p.name)}\`${p.required ? '' : '?'}`;
+  // One line per method, `name({ params })` and the result's fields: a list, not a table, so
+  // the README stays small enough to read (and under 25 KB).
+  const param = (p) => `${camel(p.name)}${p.required ? '' : '?'}`;
   const resultFields = (op) => op.response
     .filter((f) => !DROPPED_FIELDS.has(f.name) && f.name !== 'RequestId' && f.name !== 'Success')
-    .map((f) => {
-      const shape = shapeOf(f);
-      return shape.kind === 'Wrapped' ? `\`${camel(f.name)}\` (${f.name}.${shape.inner}[])` : `\`${camel(f.name)}\``;
-    });
-  const rows = operations.map((op) =>
-    `| \`${camel(op.action)}\` | ${op.params.map(param).join(', ') || '—'} | ${resultFields(op).join(', ') || '—'} |`);
+    .map((f) => (shapeOf(f).kind === 'Wrapped' ? `${camel(f.name)}[]` : camel(f.name)));
+  const rows = operations.map((op) => {
+    const fields = resultFields(op);
+    return `- \`${camel(op.action)}({ ${op.params.map(param).join(', ')} })\`${fields.length ? ` → \`${fields.join(', ')}\`` : ''}`;
+  });
   const table = [
     START,
-    '| method (the action, first letter lower-cased) | parameters (`?` optional) | result fields besides `requestId`, `success` |',
-    '|---|---|---|',
+    'Each method is its action with the first letter lower-cased; `?` marks an optional parameter; `→` lists the result\'s fields besides `requestId` and `success` (`[]`: a list).',
+    '',
     ...rows,
     END,
   ].join('\n');
