@@ -24,6 +24,7 @@ test('the exports map, condition by condition', () => {
     },
     './wasm': './dist/dms_taskflow_bg.wasm',
     './emulator': { types: './types/emulator.d.ts', node: './emulator/index.mjs' },
+    './proxy': { types: './types/proxy.d.ts', default: './proxy/index.mjs' },
     './package.json': './package.json',
   });
   // Condition order decides the match: runtime-specific conditions before node/import/default.
@@ -43,10 +44,10 @@ test('types is the first key of every condition object', () => {
   }
 });
 
-test('the package has no runtime dependencies and ships only bin/, dist/, emulator/, spec/ and types/', () => {
+test('the package has no runtime dependencies and ships only bin/, dist/, emulator/, proxy/, spec/ and types/', () => {
   assert.equal(manifest.dependencies, undefined);
   assert.equal(manifest.peerDependencies, undefined);
-  assert.deepEqual(manifest.files, ['bin/', 'dist/', 'emulator/', 'spec/', 'types/']);
+  assert.deepEqual(manifest.files, ['bin/', 'dist/', 'emulator/', 'proxy/', 'spec/', 'types/']);
   assert.deepEqual(manifest.bin, { 'dms-taskflow': './bin/dms-taskflow.mjs' });
   assert.equal(manifest.main, './dist/node.cjs');
 });
