@@ -5,17 +5,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as wasm from '../../pkg/web/dms_taskflow.js';
 import { createApi } from '../api.mjs';
-import { defaultCredentialsChain } from '../credentials-chain.mjs';
 
 // `__dirname` is dist/ once bundled as CommonJS.
 wasm.initSync({ module: readFileSync(join(__dirname, 'dms_taskflow_bg.wasm')) });
 
 // A DmsClient given no credentials, and the one-shot functions given none, use the vendor's
-// default chain (js/credentials-chain.mjs), whose STS requests the wasm signs.
-const chainFor = (options) => defaultCredentialsChain({
-  signRpcPost: wasm.__signRpcPost,
-  fetch: typeof options?.fetch === 'function' ? options.fetch : undefined,
-});
+// default chain (js/credentials-chain.mjs), whose STS requests the wasm signs. Its code (and
+// `ini`'s) is loaded at its first use, not at import: most processes pass keys.
+const chainFor = (options) => {
+  const fetch = typeof options?.fetch === 'function' ? options.fetch : undefined;
+  let chain;
+  return async function credentialsFromTheDefaultChain() {
+    if (chain === undefined) {
+      const { defaultCredentialsChain } = await import('../credentials-chain.mjs');
+      chain = defaultCredentialsChain({ signRpcPost: wasm.__signRpcPost, fetch });
+    }
+    return chain();
+  };
+};
 // One chain for the one-shot functions: what it found is reused across calls.
 const oneShotChain = chainFor(undefined);
 
