@@ -111,8 +111,9 @@ const last = series.at(-1);
 // of growth. A leak raises the peaks, so the peaks are compared.
 const peakRss = (points) => Math.max(...points.map((point) => point.rss));
 // Wasm memory only grows (pages are never given back): a leak keeps growing it, while the
-// high-water mark of 64 calls in flight is reached once. 50,000 calls leaking even 2 bytes
-// each would take a 64 KiB page over the second half.
+// high-water mark of 64 calls in flight is reached once, sometimes late (one page after 10%,
+// seen over the second half too; 300,000 calls stayed on that page). 90,000 calls leaking
+// 1.5 bytes each would take two 64 KiB pages.
 const half = series[CHECKPOINTS / 2];
 const growth = {
   heapUsed: last.heapUsed - first.heapUsed,
@@ -122,7 +123,7 @@ const growth = {
   rssSecondHalf: peakRss(series.slice(CHECKPOINTS / 2 + 1)) - peakRss(series.slice(1, CHECKPOINTS / 2 + 1)),
 };
 const heapBytesPerCall = growth.heapUsed / (last.done - first.done);
-const flat = growth.wasmMemoryBytesSecondHalf === 0 && growth.heapUsed <= HEAP_SLACK && growth.rssSecondHalf <= RSS_SLACK;
+const flat = growth.wasmMemoryBytes <= 65_536 && growth.heapUsed <= HEAP_SLACK && growth.rssSecondHalf <= RSS_SLACK;
 console.log(
   JSON.stringify({
     kind,
