@@ -6,17 +6,9 @@
 use super::json::Json;
 use crate::operations::{Fields, Shape};
 
-/// A result value, ready for the binding to turn into JS.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Out {
-    Null,
-    Bool(bool),
-    /// A number JS holds exactly enough: the binding parses the literal.
-    Number(String),
-    Text(String),
-    List(Vec<Out>),
-    Map(Vec<(String, Out)>),
-}
+/// A result: JSON again, with the result's names (camelCase) and shapes (ids and numbers a JS
+/// number cannot hold as text); `Json::write` and the binding turn it into a JS value.
+pub type Out = Json;
 
 /// The result of an answer whose body is `body`, shaped by the operation's fields
 /// (`None` for an action outside the table). `ErrorCode`/`ErrorMessage` are left out: on a
@@ -30,7 +22,7 @@ pub fn map_result(fields: Option<Fields>, body: &Json) -> Out {
             }
             let mapped = match fields {
                 // Only successes get here.
-                _ if name == "Success" => Out::Bool(true),
+                _ if name == "Success" => Json::Bool(true),
                 // In every documented answer, so the table leaves it out.
                 Some(_) if name == "RequestId" => map_shape(Shape::String, value),
                 Some(fields) => map_member(fields, name, value),
@@ -39,7 +31,7 @@ pub fn map_result(fields: Option<Fields>, body: &Json) -> Out {
             out.push((camel_case(name), mapped));
         }
     }
-    Out::Map(out)
+    Json::Object(out)
 }
 
 /// A member of a documented object: by its field's shape, or generically if undocumented.
@@ -52,7 +44,7 @@ fn map_member(fields: Fields, name: &str, value: &Json) -> Out {
 
 /// Each item of a list by the element shape `element` (the text `Shape::read` reads).
 fn map_list(element: &'static str, items: &[Json]) -> Out {
-    Out::List(
+    Json::Array(
         items
             .iter()
             .map(|item| match Shape::read(element) {
@@ -65,21 +57,21 @@ fn map_list(element: &'static str, items: &[Json]) -> Out {
 
 fn map_shape(shape: Shape, value: &Json) -> Out {
     match (shape, value) {
-        (_, Json::Null) => Out::Null,
-        (Shape::Id, Json::Number(text) | Json::String(text)) => Out::Text(text.clone()),
+        (_, Json::Null) => Json::Null,
+        (Shape::Id, Json::Number(text) | Json::String(text)) => Json::String(text.clone()),
         (Shape::Number, Json::Number(text)) => number(text),
-        (Shape::String, Json::String(text) | Json::Number(text)) => Out::Text(text.clone()),
-        (Shape::Boolean, Json::Bool(flag)) => Out::Bool(*flag),
-        (Shape::Boolean, Json::String(text)) if text == "true" || text == "false" => Out::Bool(text == "true"),
+        (Shape::String, Json::String(text) | Json::Number(text)) => Json::String(text.clone()),
+        (Shape::Boolean, Json::Bool(flag)) => Json::Bool(*flag),
+        (Shape::Boolean, Json::String(text)) if text == "true" || text == "false" => Json::Bool(text == "true"),
         (Shape::Object(fields), Json::Object(members)) => {
-            Out::Map(members.iter().map(|(name, value)| (camel_case(name), map_member(fields, name, value))).collect())
+            Json::Object(members.iter().map(|(name, value)| (camel_case(name), map_member(fields, name, value))).collect())
         }
         (Shape::Array(element), Json::Array(items)) => map_list(element, items),
         (Shape::Wrapped(inner, element), Json::Object(_)) => match value.get(inner) {
             Some(Json::Array(items)) => map_list(element, items),
             // A single element not wrapped in an array (XML-converted answers do this).
             Some(single @ Json::Object(_)) => map_list(element, core::slice::from_ref(single)),
-            None | Some(Json::Null) => Out::List(Vec::new()),
+            None | Some(Json::Null) => Json::Array(Vec::new()),
             Some(other) => generic(other, false),
         },
         // An answer that does not match the documented shape: keep it, generically.
@@ -91,13 +83,13 @@ fn map_shape(shape: Shape, value: &Json) -> Out {
 /// Any JSON value: keys camelCased, integers JS cannot hold exactly (and ids) as strings.
 fn generic(value: &Json, id: bool) -> Out {
     match value {
-        Json::Null => Out::Null,
-        Json::Bool(flag) => Out::Bool(*flag),
-        Json::Number(text) if id => Out::Text(text.clone()),
+        Json::Null => Json::Null,
+        Json::Bool(flag) => Json::Bool(*flag),
+        Json::Number(text) if id => Json::String(text.clone()),
         Json::Number(text) => number(text),
-        Json::String(text) => Out::Text(text.clone()),
-        Json::Array(items) => Out::List(items.iter().map(|item| generic(item, id)).collect()),
-        Json::Object(members) => Out::Map(members.iter().map(|(name, value)| (camel_case(name), generic(value, is_id_name(name)))).collect()),
+        Json::String(text) => Json::String(text.clone()),
+        Json::Array(items) => Json::Array(items.iter().map(|item| generic(item, id)).collect()),
+        Json::Object(members) => Json::Object(members.iter().map(|(name, value)| (camel_case(name), generic(value, is_id_name(name)))).collect()),
     }
 }
 
@@ -109,9 +101,9 @@ fn number(text: &str) -> Out {
     let integer = digits.bytes().all(|b| b.is_ascii_digit());
     let unsafe_integer = integer && (digits.len() > 16 || (digits.len() == 16 && digits > "9007199254740991"));
     if unsafe_integer || !integer && !within_double_range(digits) {
-        Out::Text(text.to_owned())
+        Json::String(text.to_owned())
     } else {
-        Out::Number(text.to_owned())
+        Json::Number(text.to_owned())
     }
 }
 
@@ -173,18 +165,18 @@ mod tests {
     #[test]
     fn numbers_a_double_cannot_hold_stay_text() {
         for kept in ["0", "-0", "0.0", "1.5", "-2", "1e99", "1e100", "1.5e300", "9.99e-99", "123.456e2", "9007199254740991", "0.000001", "1E+05"] {
-            assert_eq!(number(kept), Out::Number(kept.into()), "{kept}");
+            assert_eq!(number(kept), Json::Number(kept.into()), "{kept}");
         }
         let long_whole = format!("{}.5", "9".repeat(310));
         for text in ["1e400", "-1e400", "1e308", "1.8e308", "1e-308", "1e99999999999999999999", "9007199254740993", "1E+400", long_whole.as_str()] {
-            assert_eq!(number(text), Out::Text(text.into()), "{text}");
+            assert_eq!(number(text), Json::String(text.into()), "{text}");
         }
     }
     use crate::response::json::parse;
     use crate::operations::by_action;
 
     fn text(s: &str) -> Out {
-        Out::Text(s.into())
+        Json::String(s.into())
     }
 
     fn result(action: &str, body: &str) -> Out {
@@ -214,7 +206,7 @@ mod tests {
     #[test]
     fn stop_result_is_request_id_and_success() {
         let out = result("StopTaskFlowInstance", r#"{"RequestId":"R1","Success":true,"ErrorCode":"UnknownError","ErrorMessage":"UnknownError"}"#);
-        assert_eq!(out, Out::Map(vec![("requestId".into(), text("R1")), ("success".into(), Out::Bool(true))]));
+        assert_eq!(out, Json::Object(vec![("requestId".into(), text("R1")), ("success".into(), Json::Bool(true))]));
     }
 
     #[test]
@@ -225,20 +217,20 @@ mod tests {
                 {"Id":9007199254740993,"DagId":"9007199254740995","Status":2,"DagVersion":"7"},
                 {"Id":5001,"DagId":"1001","Status":1,"Extra":12345678901234567890}]}}"#,
         );
-        let Out::Map(fields) = out else { panic!() };
-        assert_eq!(fields[2], ("totalCount".into(), Out::Number("2".into())));
-        let Out::List(items) = &fields[3].1 else { panic!("{:?}", fields[3]) };
+        let Json::Object(fields) = out else { panic!() };
+        assert_eq!(fields[2], ("totalCount".into(), Json::Number("2".into())));
+        let Json::Array(items) = &fields[3].1 else { panic!("{:?}", fields[3]) };
         assert_eq!(fields[3].0, "dagInstanceList");
         assert_eq!(
             items[0],
-            Out::Map(vec![
+            Json::Object(vec![
                 ("id".into(), text("9007199254740993")),
                 ("dagId".into(), text("9007199254740995")),
-                ("status".into(), Out::Number("2".into())),
+                ("status".into(), Json::Number("2".into())),
                 ("dagVersion".into(), text("7")),
             ])
         );
-        let Out::Map(second) = &items[1] else { panic!() };
+        let Json::Object(second) = &items[1] else { panic!() };
         assert_eq!(second[3], ("extra".into(), text("12345678901234567890")));
     }
 
@@ -247,15 +239,15 @@ mod tests {
         let out = result("AddTaskFlowEdges", r#"{"RequestId":"R","Success":true,"EdgeIds":{"EdgeId":[9223372036854775807,1]}}"#);
         assert_eq!(
             out,
-            Out::Map(vec![
+            Json::Object(vec![
                 ("requestId".into(), text("R")),
-                ("success".into(), Out::Bool(true)),
-                ("edgeIds".into(), Out::List(vec![text("9223372036854775807"), text("1")])),
+                ("success".into(), Json::Bool(true)),
+                ("edgeIds".into(), Json::Array(vec![text("9223372036854775807"), text("1")])),
             ])
         );
         let out = result("AddTaskFlowEdges", r#"{"RequestId":"R","Success":true,"EdgeIds":{}}"#);
-        let Out::Map(fields) = out else { panic!() };
-        assert_eq!(fields[2].1, Out::List(vec![]));
+        let Json::Object(fields) = out else { panic!() };
+        assert_eq!(fields[2].1, Json::Array(vec![]));
     }
 
     #[test]
@@ -263,21 +255,21 @@ mod tests {
         let out = map_result(None, &parse(r#"{"RequestId":"R","Success":true,"UserId":12,"Count":9007199254740993,"Nested":{"DBName":"x"}}"#).unwrap());
         assert_eq!(
             out,
-            Out::Map(vec![
+            Json::Object(vec![
                 ("requestId".into(), text("R")),
-                ("success".into(), Out::Bool(true)),
+                ("success".into(), Json::Bool(true)),
                 ("userId".into(), text("12")),
                 ("count".into(), text("9007199254740993")),
-                ("nested".into(), Out::Map(vec![("dbName".into(), text("x"))])),
+                ("nested".into(), Json::Object(vec![("dbName".into(), text("x"))])),
             ])
         );
     }
 
     #[test]
     fn numbers_at_the_safe_edge() {
-        assert_eq!(number("9007199254740991"), Out::Number("9007199254740991".into()));
+        assert_eq!(number("9007199254740991"), Json::Number("9007199254740991".into()));
         assert_eq!(number("9007199254740992"), text("9007199254740992"));
         assert_eq!(number("-9007199254740993"), text("-9007199254740993"));
-        assert_eq!(number("1.5e300"), Out::Number("1.5e300".into()));
+        assert_eq!(number("1.5e300"), Json::Number("1.5e300".into()));
     }
 }

@@ -13,6 +13,7 @@ use crate::request::params::{validate, validate_any, Naming, Value};
 use crate::signing::nonce::new_nonce;
 use crate::request::{provided_credentials, timeout_option, ClientConfig, CredentialSource, Credentials, SignedRequest, FUNCTION_OPTIONS, OPTION_NAMES};
 use crate::response::{self, Success};
+use crate::response::json::Json;
 use crate::response::results::{map_result, Out};
 use crate::retry::{clock_offset_ms, decide, Decision};
 use crate::timestamp;
@@ -524,52 +525,20 @@ async fn credentials(client: &Client, cancel: &Cancel) -> Result<Rc<Credentials>
 /// parse fails (it should not: the text is ours), the values are built one by one.
 fn out_to_js(out: &Out) -> JsValue {
     let mut json = String::new();
-    write_json(&mut json, out);
+    out.write(&mut json);
     js_sys::JSON::parse(&json).unwrap_or_else(|_| build_js(out))
-}
-
-fn write_json(json: &mut String, out: &Out) {
-    match out {
-        Out::Null => json.push_str("null"),
-        Out::Bool(flag) => json.push_str(if *flag { "true" } else { "false" }),
-        // A literal from the answer's JSON (the parser checked its grammar).
-        Out::Number(literal) => json.push_str(literal),
-        Out::Text(text) => crate::response::json::push_string(json, text),
-        Out::List(items) => {
-            json.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    json.push(',');
-                }
-                write_json(json, item);
-            }
-            json.push(']');
-        }
-        Out::Map(fields) => {
-            json.push('{');
-            for (index, (name, value)) in fields.iter().enumerate() {
-                if index > 0 {
-                    json.push(',');
-                }
-                crate::response::json::push_string(json, name);
-                json.push(':');
-                write_json(json, value);
-            }
-            json.push('}');
-        }
-    }
 }
 
 /// The same values built one by one (the fallback of `out_to_js`).
 fn build_js(out: &Out) -> JsValue {
     match out {
-        Out::Null => JsValue::NULL,
-        Out::Bool(flag) => JsValue::from_bool(*flag),
+        Json::Null => JsValue::NULL,
+        Json::Bool(flag) => JsValue::from_bool(*flag),
         // A JSON number literal is a valid float literal; parseFloat reads it exactly as JSON.parse would.
-        Out::Number(literal) => number_from_literal(literal),
-        Out::Text(text) => JsValue::from_str(text),
-        Out::List(items) => array(items.iter().map(build_js)).into(),
-        Out::Map(fields) => {
+        Json::Number(literal) => number_from_literal(literal),
+        Json::String(text) => JsValue::from_str(text),
+        Json::Array(items) => array(items.iter().map(build_js)).into(),
+        Json::Object(fields) => {
             let object = js_sys::Object::new();
             for (name, value) in fields {
                 set(&object, name, &build_js(value));
