@@ -270,7 +270,7 @@ fn integer_option(value: Option<&Value>, name: &str, min: u32, max: u32) -> Resu
         Some(other) => {
             // The value itself when it is a whole number (`timeoutMs: 0`), which says most.
             let got = match other {
-                Value::Number(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => (*n as i64).to_string(),
+                Value::Number(n) if n.fract() == 0.0 && n.abs() <= params::MAX_SAFE_INTEGER => (*n as i64).to_string(),
                 other => crate::request::params::describe(other),
             };
             Err(DmsError::invalid(concat(&[name, " must be an integer from ", &min.to_string(), " to ", &max.to_string(), "; got ", &got])))

@@ -69,6 +69,9 @@ impl Param {
 /// node content included), far below what would make a request a memory problem.
 pub const MAX_VALUE_BYTES: usize = 1 << 20;
 
+/// 2^53 - 1: the largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// Checks `input` against `op` and returns `(wire name, wire value)` pairs in table order.
 ///
 /// An unknown key is reported first, then the first parameter (in table order) that is
@@ -332,14 +335,13 @@ fn describe_json(json: &Json) -> String {
 fn integer_value(value: &Value) -> Result<i64, String> {
     match value {
         Value::Number(number) => {
-            const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
             if number.is_nan() {
                 Err("NaN".into())
             } else if number.is_infinite() {
                 Err("an infinite number".into())
             } else if number.fract() != 0.0 {
                 Err("a number with a fraction".into())
-            } else if !(-MAX_SAFE..=MAX_SAFE).contains(number) {
+            } else if !(-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(number) {
                 Err("a number beyond 2^53-1, which JS cannot hold exactly (pass a bigint or a decimal string)".into())
             } else {
                 // Exact: a safe integer converts to i64 without rounding (-0 becomes 0).

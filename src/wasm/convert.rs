@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::error::{concat, DmsError};
-use crate::request::params::{Entry, Value, MAX_VALUE_BYTES};
+use crate::request::params::{Entry, Value, MAX_SAFE_INTEGER, MAX_VALUE_BYTES};
 use crate::response::json::Json;
 
 /// More keys than any operation and its options have, by far; refusing early keeps a
@@ -144,7 +144,6 @@ fn spend(budget: &mut usize, bytes: usize) -> Result<(), &'static str> {
 
 /// Nesting allowed in an array or object parameter: DMS's have two levels; a cycle stops here.
 const MAX_DEPTH: usize = 16;
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// An array or object (or one of its members) read into a JSON tree, as `JSON.stringify`
 /// would write it except that a bigint is written as its digits and what JSON cannot carry
