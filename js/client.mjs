@@ -1,9 +1,8 @@
-import { OPERATION_ACTIONS, PAGED_LISTS } from './operation-actions.mjs';
+import { OPERATION_ACTIONS, PAGED_LISTS, STATUS_PARAMS } from './operation-actions.mjs';
+import { describeValue } from './describe.mjs';
+import { MAX_PAGES, PAGE_SIZE, entriesOf, isLastPage } from './paging.mjs';
 import { STATUS_RULE, instanceStatusCode } from './statuses.mjs';
 import { waitForInstance } from './wait.mjs';
-
-const PAGE_SIZE = 100; // the largest page DMS serves
-const MAX_PAGES = 100_000; // a guard against a server that ignores PageIndex
 
 /**
  * Where the caller called from, captured when a call starts: a failure settles later, in
@@ -40,30 +39,24 @@ function annotate(error, DmsError, action, site) {
   return error;
 }
 
-function describeValue(value) {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (typeof value === 'number') return `the number ${String(value)}`;
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-}
-
 /**
- * `listTaskFlowInstance`'s `status` filter may be a status name (`'running'`): sent as its
- * number. A copy is made only then; anything unreadable is left to the wasm's own checks.
+ * A status parameter (`STATUS_PARAMS`: `listTaskFlowInstance`'s `status`) may be a status name
+ * (`'running'`): sent as its number. A copy is made only then; anything unreadable is left to
+ * the wasm's own checks.
  */
-function withStatusCode(params, DmsError) {
+function withStatusCode(params, name, DmsError) {
   let status;
   try {
-    status = params?.status;
+    status = params?.[name];
   } catch {
     return params;
   }
   if (typeof status !== 'string' || /^-?[0-9]+$/.test(status)) return params;
   const code = instanceStatusCode(status);
   if (code === undefined) {
-    throw new DmsError({ code: 'InvalidParameter', message: `status must be ${STATUS_RULE}; got ${describeValue(status)}` });
+    throw new DmsError({ code: 'InvalidParameter', message: `${name} must be ${STATUS_RULE}; got ${describeValue(status)}` });
   }
-  return { ...params, status: code };
+  return { ...params, [name]: code };
 }
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
@@ -131,13 +124,14 @@ export function defineDmsClient(wasm, DmsError, { nodeDefaults } = {}) {
     static {
       for (const action of OPERATION_ACTIONS.split('\0')) {
         const method = action[0].toLowerCase() + action.slice(1);
+        const statusParam = Object.hasOwn(STATUS_PARAMS, method) ? STATUS_PARAMS[method] : undefined;
         // Written as an object-literal method so the function is named after the operation
         // (stack traces, inspection) and, like class methods, not enumerable.
         const operation = {
           [method](params, options) {
             const site = callSite(operation);
             return DmsClient.#send(this, method, action, site, (client) =>
-              client.invoke(action, method === 'listTaskFlowInstance' ? withStatusCode(params, DmsError) : params, options));
+              client.invoke(action, statusParam === undefined ? params : withStatusCode(params, statusParam, DmsError), options));
           },
         }[method];
         Object.defineProperty(DmsClient.prototype, method, { value: operation, writable: true, configurable: true });
@@ -169,11 +163,10 @@ export function defineDmsClient(wasm, DmsError, { nodeDefaults } = {}) {
       let pageIndex = params?.pageIndex ?? 1;
       for (let pages = 0; pages < MAX_PAGES; pages += 1) {
         const page = await this[method]({ ...params, pageIndex, pageSize }, options);
-        const list = Array.isArray(page?.[field]) ? page[field] : [];
-        yield* list;
-        const total = typeof page?.totalCount === 'number' ? page.totalCount : undefined;
+        const entries = entriesOf(page, field);
+        yield* entries;
         const index = Number(pageIndex);
-        if (list.length < Number(pageSize) || (total !== undefined && index * Number(pageSize) >= total)) return;
+        if (isLastPage(page, entries, index, Number(pageSize))) return;
         pageIndex = index + 1;
       }
     }

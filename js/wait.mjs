@@ -3,6 +3,8 @@
 // through the task flow's instances, maps the documented Status numbers to names, and keeps
 // the client's rules (rejects with DmsError, never throws, timers cleared when it settles).
 
+import { describeValue as describe } from './describe.mjs';
+import { MAX_PAGES, PAGE_SIZE, entriesOf, isLastPage } from './paging.mjs';
 import { INSTANCE_STATUSES, STATUS_RULE, instanceStatusCode } from './statuses.mjs';
 
 /** Statuses a run does not leave by itself: the default `until`. */
@@ -13,18 +15,8 @@ const DEFAULT_INTERVAL_MS = 5000;
 const MIN_INTERVAL_MS = 10;
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit
-const PAGE_SIZE = 100; // the largest page DMS serves
-const MAX_PAGES = 100_000; // a guard against a server that ignores PageIndex
 const INT64_MAX = (1n << 63n) - 1n;
 const ID_RULE = 'a non-negative integer up to 2^63-1, as a safe-integer number, a bigint or a decimal string';
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
-  if (typeof value === 'number') return `the number ${String(value)}`;
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
-}
 
 /** An int64 id as its canonical decimal string, or a DmsError naming the field. */
 function idOf(name, value, DmsError, { required }) {
@@ -112,11 +104,9 @@ async function findInstance(client, opts, state) {
     const params = { dagId: opts.dagId, pageIndex, pageSize: PAGE_SIZE };
     if (opts.tid !== undefined) params.tid = opts.tid;
     const page = await client.listTaskFlowInstance(params, callOptions);
-    const list = Array.isArray(page?.dagInstanceList) ? page.dagInstanceList : [];
+    const list = entriesOf(page, 'dagInstanceList');
     const found = list.find((entry) => entry !== null && typeof entry === 'object' && String(entry.id) === opts.dagInstanceId);
-    const total = typeof page?.totalCount === 'number' ? page.totalCount : undefined;
-    const last = list.length < PAGE_SIZE || (total !== undefined && pageIndex * PAGE_SIZE >= total);
-    return { found, last };
+    return { found, last: isLastPage(page, list, pageIndex, PAGE_SIZE) };
   };
   // Instances keep their place in the list, so the page it was on last time comes first.
   if (state.page !== undefined) {
