@@ -505,12 +505,11 @@ async function main(argv) {
   let client;
   try {
     // No credentials given: the client looks them up with the default chain, at the first request.
-    client = new DmsClient({ ...connection.options });
+    client = new DmsClient(connection.options);
   } catch (error) {
     if (!(error instanceof DmsError)) throw error;
     // The library names its options; the user set a flag or a variable.
-    const names = { ...CREDENTIAL_VARIABLES, ...connection.names };
-    fail('UsageError', withOptionNames(error.message, names), 2, { json: globals.json });
+    fail('UsageError', withOptionNames(error.message, connection.names), 2, { json: globals.json });
     return;
   }
 
@@ -534,12 +533,6 @@ async function main(argv) {
     process.off('SIGINT', onSigint);
   }
 }
-
-const CREDENTIAL_VARIABLES = {
-  accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-  accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-  securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
-};
 
 /** A client-option error with each option named as the user set it (`regionId` → `--region`). */
 function withOptionNames(message, names) {

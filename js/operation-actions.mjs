@@ -4,3 +4,5 @@ export const OPERATION_ACTIONS = 'AddLhMembers\0AddTaskFlowEdges\0BackFill\0Chan
 // The operations that page (PageIndex in, TotalCount and one list out): method → list field
 // (client.paginate).
 export const PAGED_LISTS = Object.freeze({"listDAGVersions":"dagVersionList","listTaskFlowInstance":"dagInstanceList","listTaskFlowsByPage":"taskFlowList"});
+// The parameters that hold an instance status, which the methods also take by name: method → parameter.
+export const STATUS_PARAMS = Object.freeze({"listTaskFlowInstance":"status"});

@@ -158,11 +158,15 @@ function rustTable() {
 // rejects unsafe integers at run time; the type cannot express that).
 const tsType = { Id: 'Id', Integer: 'Integer', String: 'string', Boolean: 'boolean' };
 
+// Parameters that hold a task-flow instance's Status, which the client methods also take as a
+// status name (js/statuses.mjs): action → parameter. The types say so, and js/client.mjs reads
+// the same list (STATUS_PARAMS in js/operation-actions.mjs).
+const STATUS_PARAMS = { ListTaskFlowInstance: 'Status' };
+
 /** A JSON parameter: its array typed (item keys in `nameOf`'s naming), or its JSON text. */
 function tsParamType(param, nameOf, op) {
   const kind = kindOf(param);
-  // The instance status filter also takes a status name (js/client.mjs, js/statuses.mjs).
-  if (op?.action === 'ListTaskFlowInstance' && param.name === 'Status' && nameOf === camel) return `${tsType[kind]} | InstanceStatus`;
+  if (op !== undefined && STATUS_PARAMS[op.action] === param.name && nameOf === camel) return `${tsType[kind]} | InstanceStatus`;
   if (kind !== 'Json') return tsType[kind];
   const element = jsonParamShape(param).element;
   const scalar = { Id: 'Id', Number: 'number', String: 'string' };
@@ -256,6 +260,8 @@ function jsActions() {
     '// The operations that page (PageIndex in, TotalCount and one list out): method → list field',
     '// (client.paginate).',
     `export const PAGED_LISTS = Object.freeze(${JSON.stringify(pagedLists())});`,
+    '// The parameters that hold an instance status, which the methods also take by name: method → parameter.',
+    `export const STATUS_PARAMS = Object.freeze(${JSON.stringify(Object.fromEntries(Object.entries(STATUS_PARAMS).map(([action, name]) => [camel(action), camel(name)])))});`,
     '',
   ].join('\n');
 }
